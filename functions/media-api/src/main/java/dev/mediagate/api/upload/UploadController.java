@@ -1,0 +1,41 @@
+package dev.mediagate.api.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediagate.core.Owner;
+import dev.mediagate.core.UploadPolicy;
+import dev.mediagate.core.UploadRequest;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class UploadController {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadController.class);
+
+    private final UploadPolicy policy;
+    private final UploadSigner signer;
+
+    UploadController(UploadPolicy policy, UploadSigner signer) {
+        this.policy = policy;
+        this.signer = signer;
+    }
+
+    @PostMapping(path = "/uploads", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<UploadResponse> createUpload(Owner owner, @RequestBody JsonNode body) {
+        UploadRequest request = policy.validate(body);
+        UploadTicket ticket = signer.sign(owner, request);
+        MDC.put("fileId", ticket.fileId().value());
+        log.atInfo()
+                .addKeyValue("contentType", request.contentType().mimeType())
+                .addKeyValue("size", request.size())
+                .log("upload URL issued");
+        return ResponseEntity.created(URI.create("/files/" + ticket.fileId().value())).body(UploadResponse.of(ticket));
+    }
+}

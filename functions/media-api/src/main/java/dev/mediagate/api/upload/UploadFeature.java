@@ -1,0 +1,24 @@
+package dev.mediagate.api.upload;
+
+import dev.mediagate.core.Settings;
+import dev.mediagate.core.UploadConfig;
+import dev.mediagate.core.UploadPolicy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** {@code POST /uploads}: presigned PUT URLs straight to S3. */
+@Configuration(proxyBeanMethods = false)
+@Import({UploadController.class, UploadSigner.class})
+public class UploadFeature {
+
+    @Bean
+    UploadConfig uploadConfig(Settings settings) {
+        return UploadConfig.from(settings);
+    }
+
+    @Bean
+    UploadPolicy uploadPolicy(UploadConfig config) {
+        return new UploadPolicy(config);
+    }
+}
