@@ -1,0 +1,109 @@
+package dev.mediagate.local;
+
+import static dev.mediagate.local.SamTemplate.list;
+import static dev.mediagate.local.SamTemplate.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The template's security rules, checked offline on the parsed YAML. */
+class TemplateTest {
+
+    static final Path ROOT = Path.of(System.getProperty("mediagate.root", "..")).toAbsolutePath().normalize();
+    private final SamTemplate template = SamTemplate.load(ROOT.resolve("template.yaml"));
+
+    @Test
+    void theApiFunctionMayOnlyPutObjectsUnderOriginalsToPresignUploads() {
+        List<Map<String, Object>> s3Statements = s3Statements("MediaApiFunction");
+
+        assertThat(s3Statements).isNotEmpty();
+        for (Map<String, Object> statement : s3Statements) {
+            List<Object> actions = list(statement.get("Action"));
+            for (Object resource : list(statement.get("Resource"))) {
+                String arn = template.resolve(resource);
+                if (actions.contains("s3:PutObject")) {
+                    assertThat(arn).as("PutObject resource").endsWith("/originals/*");
+                }
+            }
+        }
+        assertThat(s3Statements).flatExtracting(s -> list(s.get("Action")))
+                .filteredOn(action -> String.valueOf(action).startsWith("s3:Put"))
+                .containsOnly("s3:PutObject");
+    }
+
+    @Test
+    void noFunctionGetsWildcardS3ActionsOrResources() {
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            for (Map<String, Object> statement : s3Statements(function)) {
+                assertThat(list(statement.get("Action"))).as(function).noneMatch(a -> String.valueOf(a).contains("*"));
+                assertThat(list(statement.get("Resource"))).as(function).noneMatch("*"::equals);
+            }
+        }
+    }
+
+    @Test
+    void everyRouteIsBehindTheJwtAuthorizer() {
+        Map<String, Object> auth = map(template.properties("HttpApi").get("Auth"));
+
+        assertThat(auth.get("DefaultAuthorizer")).isEqualTo("JwtAuthorizer");
+        assertThat(map(map(auth.get("Authorizers")).get("JwtAuthorizer")).get("JwtConfiguration")).isNotNull();
+        template.logicalIdsOfType("AWS::Serverless::Function").forEach(function ->
+                map(template.properties(function).get("Events")).values().stream()
+                        .map(SamTemplate::map)
+                        .filter(event -> "HttpApi".equals(event.get("Type")))
+                        .forEach(event -> assertThat(map(event.get("Properties"))).doesNotContainKey("Auth")));
+    }
+
+    @Test
+    void theBucketBlocksPublicAccessEnforcesOwnershipAndEncrypts() {
+        Map<String, Object> bucket = template.properties("MediaBucket");
+
+        assertThat(map(bucket.get("PublicAccessBlockConfiguration"))).containsEntry("BlockPublicAcls", true)
+                .containsEntry("BlockPublicPolicy", true).containsEntry("IgnorePublicAcls", true)
+                .containsEntry("RestrictPublicBuckets", true);
+        assertThat(bucket.get("OwnershipControls").toString()).contains("BucketOwnerEnforced");
+        assertThat(bucket.get("BucketEncryption")).isNotNull();
+    }
+
+    @Test
+    void theBucketPolicyDeniesEveryRequestWithoutTls() {
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Deny");
+            assertThat(statement.get("Condition").toString()).contains("aws:SecureTransport=false");
+        });
+    }
+
+    @Test
+    void theApiFunctionPublishesAnAliasWithSnapStart() {
+        Map<String, Object> api = template.properties("MediaApiFunction");
+
+        assertThat(api).containsEntry("AutoPublishAlias", "live");
+        assertThat(map(api.get("SnapStart"))).containsEntry("ApplyOn", "PublishedVersions");
+    }
+
+    @Test
+    void functionsRunJava25AndGetTheContractSettings() {
+        assertThat(map(map(template.root().get("Globals")).get("Function"))).containsEntry("Runtime", "java25");
+        assertThat(template.environment("MediaApiFunction"))
+                .containsKeys("MEDIA_BUCKET", "ALLOWED_CONTENT_TYPES", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS");
+    }
+
+    private List<Map<String, Object>> s3Statements(String function) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Object policy : list(template.properties(function).get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                Map<String, Object> s = map(statement);
+                if (list(s.get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("s3:"))) {
+                    statements.add(s);
+                }
+            }
+        }
+        return statements;
+    }
+}
