@@ -94,7 +94,8 @@ public final class UploadPolicy {
         }
         String text = node.textValue();
         try {
-            if (text.length() == 44 && Base64.getDecoder().decode(text).length == 32) {
+            byte[] digest = Base64.getDecoder().decode(text);
+            if (digest.length == 32 && Base64.getEncoder().encodeToString(digest).equals(text)) {
                 return Optional.of(text);
             }
         } catch (IllegalArgumentException e) {
