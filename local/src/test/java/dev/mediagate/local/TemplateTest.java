@@ -36,6 +36,47 @@ class TemplateTest {
     }
 
     @Test
+    void theResizerCanOnlyWriteUnderVariantsAndOnlyReadOriginalsAndManifests() {
+        for (Map<String, Object> statement : s3Statements("ImageResizerFunction")) {
+            List<Object> actions = list(statement.get("Action"));
+            for (Object resource : list(statement.get("Resource"))) {
+                String arn = template.resolve(resource);
+                if (actions.stream().anyMatch(a -> String.valueOf(a).matches("s3:(Put|Delete).*"))) {
+                    assertThat(arn).as("write resource").contains("/variants/").doesNotContain("/originals/");
+                }
+                if (actions.contains("s3:GetObject")) {
+                    assertThat(arn).matches(".*/(originals/\\*|variants/\\*/manifest\\.json)");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theResizerIsNotifiedForOriginalsOnlySoItsOwnWritesNeverTriggerIt() {
+        Map<String, Object> event = map(map(template.properties("ImageResizerFunction").get("Events")).get("OriginalCreated"));
+        List<Object> rules = list(map(map(map(event.get("Properties")).get("Filter")).get("S3Key")).get("Rules"));
+
+        assertThat(rules).map(SamTemplate::map).anySatisfy(rule -> {
+            assertThat(rule).containsEntry("Name", "prefix");
+            assertThat(String.valueOf(rule.get("Value"))).isEqualTo("originals/");
+        });
+        assertThat("variants/").doesNotStartWith("originals/");
+        assertThat("originals/").doesNotStartWith("variants/");
+    }
+
+    @Test
+    void theResizerRetriesTwiceThenSendsTheEventToAnEncryptedQueue() {
+        Map<String, Object> invoke = map(template.properties("ImageResizerFunction").get("EventInvokeConfig"));
+
+        assertThat(invoke).containsEntry("MaximumRetryAttempts", 2);
+        Map<String, Object> onFailure = map(map(invoke.get("DestinationConfig")).get("OnFailure"));
+        assertThat(onFailure).containsEntry("Type", "SQS");
+        assertThat(onFailure.get("Destination").toString()).contains("ResizerFailureQueue");
+        assertThat(template.properties("ResizerFailureQueue")).containsEntry("SqsManagedSseEnabled", true)
+                .containsEntry("MessageRetentionPeriod", 1209600);
+    }
+
+    @Test
     void noFunctionGetsWildcardS3ActionsOrResources() {
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             for (Map<String, Object> statement : s3Statements(function)) {

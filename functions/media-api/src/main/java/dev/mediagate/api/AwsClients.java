@@ -2,13 +2,11 @@ package dev.mediagate.api;
 
 import dev.mediagate.core.S3EndpointConfig;
 import dev.mediagate.core.Settings;
+import dev.mediagate.core.aws.S3Clients;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** SDK clients and settings, built once at init: default credentials chain (SnapStart-safe), endpoint switchable for local S3. */
@@ -33,11 +31,6 @@ class AwsClients {
 
     @Bean(destroyMethod = "close")
     S3Presigner s3Presigner(S3EndpointConfig endpoint) {
-        S3Presigner.Builder builder = S3Presigner.builder()
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .region(new DefaultAwsRegionProviderChain().getRegion())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint.pathStyle()).build());
-        endpoint.endpointOverride().ifPresent(builder::endpointOverride);
-        return builder.build();
+        return S3Clients.presigner(endpoint);
     }
 }

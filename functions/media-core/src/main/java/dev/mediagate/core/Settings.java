@@ -15,8 +15,12 @@ public final class Settings {
         this.lookup = Objects.requireNonNull(lookup, "lookup");
     }
 
+    /** Environment variables; a system property of the same name wins (the local stack and tests set those). */
     public static Settings fromEnvironment() {
-        return new Settings(System::getenv);
+        return new Settings(name -> {
+            String property = System.getProperty(name);
+            return property != null ? property : System.getenv(name);
+        });
     }
 
     public Optional<String> optional(String name) {

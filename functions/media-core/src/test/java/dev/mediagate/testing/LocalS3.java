@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class LocalS3 {
 
-    public static final String BUCKET = "media-test";
+    /** The bucket template.yaml names for Stage=dev with the local stack's account and region. */
+    public static final String BUCKET = "mediagate-dev-000000000000-us-east-1";
     public static final String ACCESS_KEY = "AKIAMEDIAGATETEST000";
     public static final String SECRET_KEY = "mediagate-test-secret-key-0000000000000";
     public static final String REGION = "us-east-1";

@@ -1,0 +1,85 @@
+package dev.mediagate.resizer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.core.S3EndpointConfig;
+import dev.mediagate.core.Settings;
+import dev.mediagate.core.UploadConfig;
+import dev.mediagate.core.aws.S3Clients;
+import dev.mediagate.core.image.ImagePipeline;
+import dev.mediagate.core.image.ResizeConfig;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * ImageResizerFunction: every record of an S3 ObjectCreated event under {@code originals/} becomes variants and a
+ * manifest. A failing record does not stop the others; the event then fails as a whole so Lambda retries it, and the
+ * records already done are skipped cheaply on the retry (their manifest names the same ETag).
+ */
+public class ImageResizerHandler implements RequestHandler<S3Event, String> {
+
+    private static final Logger log = LoggerFactory.getLogger(ImageResizerHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MediaProcessor processor;
+
+    /** Lambda's init: configuration validated and the S3 client built once. */
+    public ImageResizerHandler() {
+        this(Settings.fromEnvironment());
+    }
+
+    private ImageResizerHandler(Settings settings) {
+        this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)),
+                UploadConfig.from(settings).bucket(), UploadConfig.from(settings).maxUploadBytes(),
+                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC()));
+    }
+
+    ImageResizerHandler(MediaProcessor processor) {
+        this.processor = processor;
+    }
+
+    @Override
+    public String handleRequest(S3Event event, Context context) {
+        if (context != null) {
+            MDC.put("lambdaRequestId", context.getAwsRequestId());
+        }
+        List<ProcessingResult> results = new ArrayList<>();
+        RuntimeException failure = null;
+        try {
+            for (S3EventNotificationRecord record : event.getRecords()) {
+                String key = URLDecoder.decode(record.getS3().getObject().getKey(), StandardCharsets.UTF_8);
+                try {
+                    ProcessingResult result = processor.process(record.getS3().getBucket().getName(), key);
+                    if (result.outcome().equals("skipped")) {
+                        log.atInfo().addKeyValue("key", key).addKeyValue("why", result.reason()).log("skipped");
+                    }
+                    results.add(result);
+                } catch (RuntimeException e) {
+                    log.atError().addKeyValue("key", key).setCause(e).log("processing failed, the event will be retried");
+                    failure = failure == null ? e : failure;
+                    results.add(new ProcessingResult(key, "failed", e.getClass().getSimpleName()));
+                }
+            }
+        } finally {
+            MDC.clear();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            return JSON.writeValueAsString(results);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.mediagate.resizer;
+
+import dev.mediagate.core.FileId;
+import dev.mediagate.core.Manifest;
+import dev.mediagate.core.MediaKeys;
+import dev.mediagate.core.MediaKeys.OriginalKey;
+import dev.mediagate.core.MediaType;
+import dev.mediagate.core.image.ImagePipeline;
+import dev.mediagate.core.image.MediaOutcome;
+import dev.mediagate.core.image.RejectionReason;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * One original in, its variants and manifest out. Bad files end as a {@code rejected} manifest; S3 trouble throws, so
+ * Lambda retries, and since the manifest is written only after every variant, a failure never leaves a manifest behind.
+ */
+final class MediaProcessor {
+
+    static final String VARIANT_CACHE_CONTROL = "public, max-age=31536000, immutable";
+    private static final Logger log = LoggerFactory.getLogger(MediaProcessor.class);
+
+    private final S3Client s3;
+    private final String bucket;
+    private final long maxSourceBytes;
+    private final ImagePipeline pipeline;
+    private final Clock clock;
+
+    MediaProcessor(S3Client s3, String bucket, long maxSourceBytes, ImagePipeline pipeline, Clock clock) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.maxSourceBytes = maxSourceBytes;
+        this.pipeline = pipeline;
+        this.clock = clock;
+    }
+
+    ProcessingResult process(String eventBucket, String key) {
+        Optional<OriginalKey> original = MediaKeys.parseOriginal(key);
+        if (original.isEmpty()) {
+            return ProcessingResult.skipped(key, "not an originals/{owner}/{fileId} key");
+        }
+        if (!bucket.equals(eventBucket)) {
+            return ProcessingResult.skipped(key, "event for another bucket");
+        }
+        Optional<HeadObjectResponse> head = head(key);
+        if (head.isEmpty()) {
+            return ProcessingResult.skipped(key, "the original no longer exists");
+        }
+        String etag = unquote(head.get().eTag());
+        String manifestKey = MediaKeys.manifest(original.get().owner(), original.get().fileId());
+        Optional<Manifest> existing = readManifest(manifestKey);
+        if (existing.isPresent() && etag.equals(existing.get().source().etag())) {
+            return ProcessingResult.skipped(key, "already processed");
+        }
+        long started = System.nanoTime();
+        Manifest manifest = build(original.get(), key, etag, head.get());
+        putManifest(manifestKey, manifest);
+        log.atInfo()
+                .addKeyValue("fileId", original.get().fileId().value())
+                .addKeyValue("owner", original.get().owner().value())
+                .addKeyValue("status", manifest.status())
+                .addKeyValue("reason", manifest.reason())
+                .addKeyValue("variants", manifest.variants().size())
+                .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
+                .log("processed {}", manifest.status());
+        return new ProcessingResult(key, manifest.status(), manifest.reason());
+    }
+
+    private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head) {
+        long size = head.contentLength();
+        Optional<MediaType> declared = MediaType.fromMimeType(head.contentType());
+        Manifest.Source bare = new Manifest.Source(key, etag, head.contentType(), size, null, null, null, null);
+        if (declared.isEmpty()) {
+            return rejected(original.fileId(), bare, RejectionReason.UNSUPPORTED_FORMAT);
+        }
+        if (size > maxSourceBytes) {
+            return rejected(original.fileId(), bare, RejectionReason.UNSUPPORTED_FORMAT);
+        }
+        byte[] bytes = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key).ifMatch(head.eTag())).asByteArray();
+        MediaOutcome outcome = pipeline.process(bytes, declared.get());
+        return switch (outcome) {
+            case MediaOutcome.Rejected rejected -> {
+                log.atInfo().addKeyValue("fileId", original.fileId().value()).addKeyValue("detail", rejected.detail())
+                        .log("rejected: {}", rejected.reason().code());
+                yield rejected(original.fileId(), bare, rejected.reason());
+            }
+            case MediaOutcome.Document document -> manifest(original.fileId(), Manifest.READY, null, bare, Map.of(), null);
+            case MediaOutcome.Image image -> {
+                Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
+                for (MediaOutcome.Variant variant : image.variants()) {
+                    String variantKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(), variant.type().extension());
+                    s3.putObject(put -> put.bucket(bucket).key(variantKey).contentType(variant.type().mimeType())
+                            .cacheControl(VARIANT_CACHE_CONTROL), RequestBody.fromBytes(variant.bytes()));
+                    variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
+                            variant.type().mimeType(), variant.bytes().length));
+                }
+                Manifest.Source source = new Manifest.Source(key, etag, head.contentType(), size, image.width(), image.height(),
+                        image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null);
+                yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder());
+            }
+        };
+    }
+
+    private Manifest rejected(FileId fileId, Manifest.Source source, RejectionReason reason) {
+        return manifest(fileId, Manifest.REJECTED, reason.code(), source, Map.of(), null);
+    }
+
+    private Manifest manifest(FileId fileId, String status, String reason, Manifest.Source source,
+            Map<String, Manifest.VariantEntry> variants, String placeholder) {
+        return new Manifest(Manifest.VERSION, fileId.value(), status, reason, source, variants, placeholder,
+                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    private void putManifest(String manifestKey, Manifest manifest) {
+        s3.putObject(put -> put.bucket(bucket).key(manifestKey).contentType("application/json").cacheControl("no-cache"),
+                RequestBody.fromBytes(manifest.toJson()));
+    }
+
+    private Optional<HeadObjectResponse> head(String key) {
+        try {
+            return Optional.of(s3.headObject(h -> h.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Optional<Manifest> readManifest(String manifestKey) {
+        try {
+            return Optional.of(Manifest.fromJson(s3.getObjectAsBytes(get -> get.bucket(bucket).key(manifestKey)).asByteArray()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String unquote(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
+    }
+}

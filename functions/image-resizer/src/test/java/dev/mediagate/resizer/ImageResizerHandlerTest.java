@@ -1,0 +1,194 @@
+package dev.mediagate.resizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.core.Settings;
+import dev.mediagate.core.image.ImagePipeline;
+import dev.mediagate.core.image.ResizeConfig;
+import dev.mediagate.testing.Images;
+import dev.mediagate.testing.LocalS3;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** {@code events/s3-object-created.json} through the real handler against S3Proxy. */
+@Tag("events")
+class ImageResizerHandlerTest {
+
+    static final String ORIGINAL = "originals/ksbadydqkpcosn4zkgtwasmyjuchops2/0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d";
+    static final String VARIANTS = "variants/ksbadydqkpcosn4zkgtwasmyjuchops2/0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalS3 s3 = LocalS3.shared();
+    private final S3Client client = s3.client();
+
+    @BeforeEach
+    void emptyBucket() {
+        for (S3Object object : client.listObjectsV2Paginator(l -> l.bucket(LocalS3.BUCKET)).contents()) {
+            client.deleteObject(d -> d.bucket(LocalS3.BUCKET).key(object.key()));
+        }
+    }
+
+    @Test
+    void writesEveryVariantWithImmutableCachingThenTheManifest() throws Exception {
+        putOriginal(Images.withMetadata(Images.jpeg(Images.quadrants(1600, 1200)), 6, true, 0), "image/jpeg");
+
+        String result = new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+
+        assertThat(JSON.readTree(result).get(0).get("outcome").asText()).isEqualTo("ready");
+        JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
+        assertThat(manifest.get("version").asInt()).isEqualTo(1);
+        assertThat(manifest.get("fileId").asText()).isEqualTo("0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d");
+        assertThat(manifest.get("status").asText()).isEqualTo("ready");
+        assertThat(manifest.get("reason").isNull()).isTrue();
+        assertThat(manifest.at("/source/key").asText()).isEqualTo(ORIGINAL);
+        assertThat(manifest.at("/source/contentType").asText()).isEqualTo("image/jpeg");
+        assertThat(manifest.at("/source/width").asInt()).isEqualTo(1200);
+        assertThat(manifest.at("/source/height").asInt()).isEqualTo(1600);
+        assertThat(manifest.at("/source/etag").asText()).isEqualTo(head(ORIGINAL).eTag().replace("\"", ""));
+        assertThat(manifest.get("placeholder").asText()).startsWith("data:image/jpeg;base64,");
+        assertThat(manifest.get("processedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(manifest.get("variants").properties()).extracting(Map.Entry::getKey).containsExactly("thumb", "medium", "large");
+        assertVariant(manifest.at("/variants/thumb"), "thumb.jpg", 240, 320);
+        assertVariant(manifest.at("/variants/medium"), "medium.jpg", 768, 1024);
+        assertVariant(manifest.at("/variants/large"), "large.jpg", 1200, 1600);
+    }
+
+    @Test
+    void decodesEveryKeyAndSkipsTheOnesOutsideTheOriginalsScheme() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(64, 48)), "image/jpeg");
+
+        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results).hasSize(2);
+        assertThat(results.get(1).get("key").asText()).isEqualTo("originals/imports/Été 2026/IMG 0001.jpg");
+        assertThat(results.get(1).get("outcome").asText()).isEqualTo("skipped");
+    }
+
+    @Test
+    void ignoresAKeyUnderVariants() throws Exception {
+        String event = S3Events.json("s3-object-created.json").replace(ORIGINAL, VARIANTS + "thumb.jpg");
+        client.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "thumb.jpg").contentType("image/jpeg"),
+                RequestBody.fromBytes(Images.jpeg(Images.quadrants(64, 48))));
+
+        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.parse(event), null));
+
+        assertThat(results.get(0).get("outcome").asText()).isEqualTo("skipped");
+        assertThat(keys()).containsExactly(VARIANTS + "thumb.jpg");
+    }
+
+    @Test
+    void aDuplicateDeliveryRewritesNothing() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        ImageResizerHandler handler = new ImageResizerHandler();
+        handler.handleRequest(S3Events.event("s3-object-created.json"), null);
+        HeadObjectResponse before = head(VARIANTS + "manifest.json");
+
+        JsonNode again = JSON.readTree(handler.handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(again.get(0).get("outcome").asText()).isEqualTo("skipped");
+        assertThat(again.get(0).get("reason").asText()).isEqualTo("already processed");
+        assertThat(head(VARIANTS + "manifest.json").lastModified()).isEqualTo(before.lastModified());
+    }
+
+    @Test
+    void anS3FaultWhileWritingVariantsThrowsAndLeavesNoManifestThenTheRetryCompletes() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        ImageResizerHandler failing = handlerWith(failingOnPut(client, 2));
+
+        assertThatThrownBy(() -> failing.handleRequest(S3Events.event("s3-object-created.json"), null))
+                .isInstanceOf(SdkClientException.class);
+        assertThat(keys()).doesNotContain(VARIANTS + "manifest.json");
+
+        new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+        assertThat(keys()).contains(VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg", VARIANTS + "large.jpg", VARIANTS + "manifest.json");
+    }
+
+    @Test
+    void aBadImageGetsARejectedManifestWithItsReasonAndNoVariants() throws Exception {
+        putOriginal("this is not a picture".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "image/jpeg");
+
+        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("outcome").asText()).isEqualTo("rejected");
+        JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
+        assertThat(manifest.get("status").asText()).isEqualTo("rejected");
+        assertThat(manifest.get("reason").asText()).isEqualTo("not-an-image");
+        assertThat(manifest.get("variants").size()).isZero();
+        assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "manifest.json");
+    }
+
+    @Test
+    void aPdfBecomesReadyWithoutVariants() throws Exception {
+        putOriginal("%PDF-1.7\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "application/pdf");
+
+        new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+
+        JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
+        assertThat(manifest.get("status").asText()).isEqualTo("ready");
+        assertThat(manifest.get("variants").size()).isZero();
+        assertThat(manifest.at("/source/width").isNull()).isTrue();
+    }
+
+    private void assertVariant(JsonNode entry, String name, int width, int height) {
+        assertThat(entry.get("key").asText()).isEqualTo(VARIANTS + name);
+        assertThat(entry.get("width").asInt()).isEqualTo(width);
+        assertThat(entry.get("height").asInt()).isEqualTo(height);
+        assertThat(entry.get("contentType").asText()).isEqualTo("image/jpeg");
+        HeadObjectResponse stored = head(VARIANTS + name);
+        assertThat(stored.contentType()).isEqualTo("image/jpeg");
+        assertThat(stored.cacheControl()).isEqualTo("public, max-age=31536000, immutable");
+        assertThat(stored.contentLength()).isEqualTo(entry.get("size").asLong());
+        var decoded = Images.read(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + name)).asByteArray());
+        assertThat(decoded.getWidth()).isEqualTo(width);
+        assertThat(decoded.getHeight()).isEqualTo(height);
+    }
+
+    private void putOriginal(byte[] bytes, String contentType) {
+        client.putObject(p -> p.bucket(LocalS3.BUCKET).key(ORIGINAL).contentType(contentType), RequestBody.fromBytes(bytes));
+    }
+
+    private HeadObjectResponse head(String key) {
+        return client.headObject(h -> h.bucket(LocalS3.BUCKET).key(key));
+    }
+
+    private List<String> keys() {
+        return client.listObjectsV2Paginator(l -> l.bucket(LocalS3.BUCKET)).contents().stream().map(S3Object::key).toList();
+    }
+
+    private static ImageResizerHandler handlerWith(S3Client s3) {
+        Settings settings = Settings.fromEnvironment();
+        return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, 26_214_400L,
+                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC()));
+    }
+
+    /** The real client, except that its {@code n}-th putObject fails as a dropped connection would. */
+    static S3Client failingOnPut(S3Client real, int n) {
+        AtomicInteger puts = new AtomicInteger();
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("putObject") && puts.incrementAndGet() == n) {
+                        throw SdkClientException.create("injected: connection reset while writing");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
