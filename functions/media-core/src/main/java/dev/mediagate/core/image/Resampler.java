@@ -4,7 +4,7 @@ import java.util.stream.IntStream;
 
 /**
  * High-quality downscaling of interleaved 8-bit pixels (3 channels, or 4 with premultiplied alpha): an exact box
- * (area) average by an integer factor that still leaves at least 2× to go, then a separable Lanczos-3 reduce to the
+ * (area) average by an integer factor that still leaves at least 1.4× to go, then a separable Lanczos-3 reduce to the
  * exact size. The box step makes large reductions cheap without aliasing; Lanczos-3 keeps edges sharp.
  */
 final class Resampler {
@@ -13,6 +13,8 @@ final class Resampler {
     private static final int ONE = 1 << FRACTION_BITS;
     private static final int HALF = ONE >> 1;
     private static final double LOBES = 3.0;
+    /** Box-average while at least this much reduction is left for Lanczos (libvips leaves 2; 1.4 measured faster, as sharp). */
+    private static final double BOX_GAP = 1.4;
     /** Rows per parallel task: large enough to amortise scheduling, small enough to keep both cores busy. */
     private static final int ROWS_PER_TASK = 32;
 
@@ -26,8 +28,8 @@ final class Resampler {
     /** Resizes the {@code cropW × cropH} region at {@code (cropX, cropY)} of {@code source} to {@code width × height}. */
     static Pixels resize(Pixels source, int cropX, int cropY, int cropW, int cropH, int width, int height) {
         Pixels region = source;
-        int fx = Math.max(1, cropW / (2 * width));
-        int fy = Math.max(1, cropH / (2 * height));
+        int fx = Math.max(1, (int) (cropW / (BOX_GAP * width)));
+        int fy = Math.max(1, (int) (cropH / (BOX_GAP * height)));
         if (fx > 1 || fy > 1 || cropX != 0 || cropY != 0 || cropW != source.width() || cropH != source.height()) {
             region = boxShrink(source, cropX, cropY, cropW, cropH, fx, fy);
         }
@@ -78,23 +80,47 @@ final class Resampler {
         byte[] out = new byte[width * source.height() * ch];
         int inStride = source.width() * ch;
         int outStride = width * ch;
+        int[] start = kernel.start;
+        int[] count = kernel.count;
+        int[] weights = kernel.weights;
+        int taps = kernel.taps;
         parallelRows(source.height(), (from, to) -> {
-            int[] acc = new int[ch];
             for (int y = from; y < to; y++) {
                 int rowIn = y * inStride;
                 int q = y * outStride;
                 for (int o = 0; o < width; o++) {
-                    java.util.Arrays.fill(acc, 0);
-                    int p = rowIn + kernel.start[o] * ch;
-                    int w = o * kernel.taps;
-                    for (int k = 0; k < kernel.count[o]; k++) {
-                        int weight = kernel.weights[w + k];
-                        for (int c = 0; c < ch; c++) {
-                            acc[c] += weight * (in[p++] & 0xFF);
+                    int p = rowIn + start[o] * ch;
+                    int w = o * taps;
+                    int n = count[o];
+                    if (ch == 3) {
+                        int c0 = 0;
+                        int c1 = 0;
+                        int c2 = 0;
+                        for (int k = 0; k < n; k++, p += 3) {
+                            int weight = weights[w + k];
+                            c0 += weight * (in[p] & 0xFF);
+                            c1 += weight * (in[p + 1] & 0xFF);
+                            c2 += weight * (in[p + 2] & 0xFF);
                         }
-                    }
-                    for (int c = 0; c < ch; c++) {
-                        out[q++] = clamp(acc[c]);
+                        out[q++] = clamp(c0);
+                        out[q++] = clamp(c1);
+                        out[q++] = clamp(c2);
+                    } else {
+                        int c0 = 0;
+                        int c1 = 0;
+                        int c2 = 0;
+                        int c3 = 0;
+                        for (int k = 0; k < n; k++, p += 4) {
+                            int weight = weights[w + k];
+                            c0 += weight * (in[p] & 0xFF);
+                            c1 += weight * (in[p + 1] & 0xFF);
+                            c2 += weight * (in[p + 2] & 0xFF);
+                            c3 += weight * (in[p + 3] & 0xFF);
+                        }
+                        out[q++] = clamp(c0);
+                        out[q++] = clamp(c1);
+                        out[q++] = clamp(c2);
+                        out[q++] = clamp(c3);
                     }
                 }
             }
