@@ -16,7 +16,10 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -74,20 +77,40 @@ public final class ImagePipeline {
         boolean swap = Orientation.swapsAxes(orientation);
         int uprightWidth = swap ? source.height() : source.width();
         int uprightHeight = swap ? source.width() : source.height();
-        List<Variant> variants = new ArrayList<>();
-        Pixels smallest = null;
-        for (VariantSpec spec : config.variants()) {
-            Pixels upright = render(source, orientation, uprightWidth, uprightHeight, spec);
-            variants.add(encode(spec.name(), upright));
-            if (smallest == null || upright.width() * upright.height() < smallest.width() * smallest.height()) {
-                smallest = upright;
+        List<VariantSpec> largestFirst = new ArrayList<>(config.variants());
+        largestFirst.sort(Comparator.comparingLong((VariantSpec v) -> (long) v.width() * v.height()).reversed());
+        Map<VariantSpec, Pixels> rendered = new HashMap<>();
+        Map<VariantSpec, CompletableFuture<Variant>> encoded = new HashMap<>();
+        Pixels fullFrame = null;
+        for (VariantSpec spec : largestFirst) {
+            Plan plan = plan(source, orientation, uprightWidth, uprightHeight, spec);
+            // A smaller full-frame variant is reduced from the previous one when that still leaves 2x: same quality, far less work.
+            Pixels base = !spec.cover() && fullFrame != null
+                    && fullFrame.width() >= 2 * plan.width() && fullFrame.height() >= 2 * plan.height() ? fullFrame : source;
+            Pixels stored = base == source
+                    ? Resampler.resize(source, plan.cropX(), plan.cropY(), plan.cropWidth(), plan.cropHeight(), plan.width(), plan.height())
+                    : Resampler.resize(base, 0, 0, base.width(), base.height(), plan.width(), plan.height());
+            if (!spec.cover()) {
+                fullFrame = stored;
             }
+            Pixels upright = Orientation.apply(stored, orientation);
+            rendered.put(spec, upright);
+            encoded.put(spec, CompletableFuture.supplyAsync(() -> encode(spec.name(), upright)));
         }
-        Pixels placeholderSource = smallest != null ? smallest : Orientation.apply(source, orientation);
+        List<Variant> variants = new ArrayList<>();
+        for (VariantSpec spec : config.variants()) {
+            variants.add(encoded.get(spec).join());
+        }
+        Pixels placeholderSource = largestFirst.isEmpty()
+                ? Orientation.apply(source, orientation) : rendered.get(largestFirst.get(largestFirst.size() - 1));
         return new Image(type, uprightWidth, uprightHeight, decoded.frames(), variants, Placeholder.of(placeholderSource));
     }
 
-    private static Pixels render(Pixels source, int orientation, int uprightWidth, int uprightHeight, VariantSpec spec) {
+    /** Where to crop the stored (not yet upright) pixels, and to what size to reduce them, for one variant. */
+    private record Plan(int cropX, int cropY, int cropWidth, int cropHeight, int width, int height) {
+    }
+
+    private static Plan plan(Pixels source, int orientation, int uprightWidth, int uprightHeight, VariantSpec spec) {
         int cropW = uprightWidth;
         int cropH = uprightHeight;
         if (spec.cover()) {
@@ -104,10 +127,8 @@ public final class ImagePipeline {
         boolean swap = Orientation.swapsAxes(orientation);
         int storedCropW = swap ? cropH : cropW;
         int storedCropH = swap ? cropW : cropH;
-        Pixels resized = Resampler.resize(source,
-                (source.width() - storedCropW) / 2, (source.height() - storedCropH) / 2, storedCropW, storedCropH,
+        return new Plan((source.width() - storedCropW) / 2, (source.height() - storedCropH) / 2, storedCropW, storedCropH,
                 swap ? targetH : targetW, swap ? targetW : targetH);
-        return Orientation.apply(resized, orientation);
     }
 
     private Variant encode(String name, Pixels pixels) {
@@ -119,53 +140,71 @@ public final class ImagePipeline {
     private record Decoded(Pixels pixels, int frames) {
     }
 
+    /**
+     * Tries each plugin for the format in turn, TwelveMonkeys first (it registers ahead of the JDK's readers, and reads
+     * CMYK/YCCK, Adobe-inverted and broken-ICC JPEGs the JDK gets wrong or refuses). Only the last failure rejects the file.
+     */
     private Decoded decode(byte[] bytes, MediaType type) throws ImageRejectedException {
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = reader(input, type);
+        List<ImageReader> readers = readers(type);
+        if (readers.isEmpty()) {
+            throw new ImageRejectedException(RejectionReason.UNSUPPORTED_FORMAT, "no decoder for " + type.mimeType());
+        }
+        ImageRejectedException failure = null;
+        for (ImageReader reader : readers) {
             try {
-                reader.setInput(input, false, true);
-                int width;
-                int height;
-                try {
-                    width = reader.getWidth(0);
-                    height = reader.getHeight(0);
-                } catch (IOException | RuntimeException e) {
-                    throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header", e);
+                return decode(bytes, type, reader);
+            } catch (ImageRejectedException e) {
+                if (e.reason() != RejectionReason.CORRUPT) {
+                    throw e;
                 }
-                if (width <= 0 || height <= 0) {
-                    throw new ImageRejectedException(RejectionReason.CORRUPT, "the header declares no pixels");
-                }
-                if ((long) width * height > config.maxSourcePixels()) {
-                    throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, width + "x" + height
-                            + " is more than " + config.maxSourcePixels() + " pixels");
-                }
-                int frames = frames(reader, type);
-                TruncationWatch truncation = new TruncationWatch();
-                reader.addIIOReadWarningListener(truncation);
-                BufferedImage image;
-                try {
-                    image = reader.read(0);
-                } catch (IOException | RuntimeException e) {
-                    throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data cannot be decoded", e);
-                }
-                if (truncation.truncated) {
-                    throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data ends early");
-                }
-                return new Decoded(toPixels(image), frames);
+                failure = e;
             } finally {
                 reader.dispose();
             }
+        }
+        throw failure;
+    }
+
+    private Decoded decode(byte[] bytes, MediaType type, ImageReader reader) throws ImageRejectedException {
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(input, false, true);
+            int width;
+            int height;
+            try {
+                width = reader.getWidth(0);
+                height = reader.getHeight(0);
+            } catch (IOException | RuntimeException e) {
+                throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header", e);
+            }
+            if (width <= 0 || height <= 0) {
+                throw new ImageRejectedException(RejectionReason.CORRUPT, "the header declares no pixels");
+            }
+            if ((long) width * height > config.maxSourcePixels()) {
+                throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, width + "x" + height
+                        + " is more than " + config.maxSourcePixels() + " pixels");
+            }
+            int frames = frames(reader, type);
+            TruncationWatch truncation = new TruncationWatch();
+            reader.addIIOReadWarningListener(truncation);
+            BufferedImage image;
+            try {
+                image = reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data cannot be decoded", e);
+            }
+            if (truncation.truncated) {
+                throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data ends early");
+            }
+            return new Decoded(toPixels(image), frames);
         } catch (IOException e) {
             throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType(), e);
         }
     }
 
-    private static ImageReader reader(ImageInputStream input, MediaType type) throws ImageRejectedException {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(type.mimeType());
-        if (!readers.hasNext()) {
-            throw new ImageRejectedException(RejectionReason.UNSUPPORTED_FORMAT, "no decoder for " + type.mimeType());
-        }
-        return readers.next();
+    private static List<ImageReader> readers(MediaType type) {
+        List<ImageReader> readers = new ArrayList<>();
+        ImageIO.getImageReadersByMIMEType(type.mimeType()).forEachRemaining(readers::add);
+        return readers;
     }
 
     private static int frames(ImageReader reader, MediaType type) {
