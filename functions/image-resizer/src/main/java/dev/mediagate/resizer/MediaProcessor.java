@@ -1,6 +1,7 @@
 package dev.mediagate.resizer;
 
 import dev.mediagate.core.FileId;
+import dev.mediagate.core.Filenames;
 import dev.mediagate.core.Manifest;
 import dev.mediagate.core.MediaKeys;
 import dev.mediagate.core.MediaKeys.OriginalKey;
@@ -79,7 +80,8 @@ final class MediaProcessor {
     private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head) {
         long size = head.contentLength();
         Optional<MediaType> declared = MediaType.fromMimeType(head.contentType());
-        Manifest.Source bare = new Manifest.Source(key, etag, head.contentType(), size, null, null, null, null);
+        String filename = Filenames.percentDecode(head.metadata().getOrDefault("filename", ""));
+        Manifest.Source bare = new Manifest.Source(key, etag, filename, head.contentType(), size, null, null, null, null);
         if (declared.isEmpty()) {
             return rejected(original.fileId(), bare, RejectionReason.UNSUPPORTED_FORMAT);
         }
@@ -104,7 +106,7 @@ final class MediaProcessor {
                     variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
                             variant.type().mimeType(), variant.bytes().length));
                 }
-                Manifest.Source source = new Manifest.Source(key, etag, head.contentType(), size, image.width(), image.height(),
+                Manifest.Source source = new Manifest.Source(key, etag, filename, head.contentType(), size, image.width(), image.height(),
                         image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null);
                 yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder());
             }

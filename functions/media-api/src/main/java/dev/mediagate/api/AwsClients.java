@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** SDK clients and settings, built once at init: default credentials chain (SnapStart-safe), endpoint switchable for local S3. */
@@ -32,5 +33,10 @@ class AwsClients {
     @Bean(destroyMethod = "close")
     S3Presigner s3Presigner(S3EndpointConfig endpoint) {
         return S3Clients.presigner(endpoint);
+    }
+
+    @Bean(destroyMethod = "close")
+    S3Client s3Client(S3EndpointConfig endpoint) {
+        return S3Clients.client(endpoint);
     }
 }

@@ -1,5 +1,7 @@
 package dev.mediagate.api;
 
+import dev.mediagate.api.cdn.CdnFeature;
+import dev.mediagate.api.files.FilesFeature;
 import dev.mediagate.api.upload.UploadFeature;
 import dev.mediagate.api.web.WebFeature;
 import org.springframework.boot.SpringBootConfiguration;
@@ -9,6 +11,6 @@ import org.springframework.context.annotation.Import;
 /** The Spring Boot application behind every route; features are imported, never scanned, to keep cold starts short. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({AwsClients.class, WebFeature.class, UploadFeature.class})
+@Import({AwsClients.class, WebFeature.class, UploadFeature.class, CdnFeature.class, FilesFeature.class})
 public class MediaApiApplication {
 }

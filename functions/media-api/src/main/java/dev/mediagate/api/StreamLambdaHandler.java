@@ -6,6 +6,7 @@ import com.amazonaws.serverless.proxy.model.HttpApiV2ProxyRequest;
 import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +32,9 @@ public class StreamLambdaHandler implements RequestStreamHandler {
             MDC.put("lambdaRequestId", context.getAwsRequestId());
         }
         try {
-            handler.proxyStream(input, output, context);
+            ByteArrayOutputStream response = new ByteArrayOutputStream(2048);
+            handler.proxyStream(input, response, context);
+            output.write(HttpApiCookies.moveSetCookies(response.toByteArray()));
         } finally {
             MDC.clear();
         }

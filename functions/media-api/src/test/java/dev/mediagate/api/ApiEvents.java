@@ -3,6 +3,7 @@ package dev.mediagate.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mediagate.testing.CdnKeys;
 import dev.mediagate.testing.LocalS3;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +28,7 @@ public final class ApiEvents {
     public static synchronized StreamLambdaHandler handler() {
         if (handler == null) {
             LocalS3.shared();
+            CdnKeys.configure();
             handler = new StreamLambdaHandler();
         }
         return handler;

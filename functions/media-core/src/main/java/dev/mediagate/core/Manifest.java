@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * {@code variants/{owner}/{fileId}/manifest.json}: written last by the resizer, so its presence means processing
- * finished. {@code source.frames}/{@code source.animated} extend the contract for animated sources (only the first
- * frame becomes variants).
+ * finished. {@code source.filename} (the upload's display name) and {@code source.frames}/{@code source.animated}
+ * (animated sources: only the first frame becomes variants) extend the contract.
  */
 public record Manifest(int version, String fileId, String status, String reason, Source source,
         Map<String, VariantEntry> variants, String placeholder, String processedAt) {
@@ -26,7 +26,7 @@ public record Manifest(int version, String fileId, String status, String reason,
         variants = variants == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variants));
     }
 
-    public record Source(String key, String etag, String contentType, long size, Integer width, Integer height,
+    public record Source(String key, String etag, String filename, String contentType, long size, Integer width, Integer height,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer frames,
             @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated) {
     }

@@ -1,0 +1,81 @@
+package dev.mediagate.api.files;
+
+import dev.mediagate.core.FileId;
+import dev.mediagate.core.Filenames;
+import dev.mediagate.core.Manifest;
+import dev.mediagate.core.MediaKeys;
+import dev.mediagate.core.Owner;
+import dev.mediagate.core.UploadConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** What the bucket knows of a file. Every key starts with the caller's owner segment, so other owners' files are simply absent. */
+class FileCatalog {
+
+    private final S3Client s3;
+    private final String bucket;
+
+    FileCatalog(S3Client s3, UploadConfig config) {
+        this.s3 = s3;
+        this.bucket = config.bucket();
+    }
+
+    Optional<Manifest> manifest(Owner owner, FileId fileId) {
+        try {
+            return Optional.of(Manifest.fromJson(
+                    s3.getObjectAsBytes(g -> g.bucket(bucket).key(MediaKeys.manifest(owner, fileId))).asByteArray()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The uploaded original, if the browser's PUT has landed. */
+    Optional<Original> original(Owner owner, FileId fileId) {
+        try {
+            HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(MediaKeys.original(owner, fileId)));
+            return Optional.of(new Original(Filenames.percentDecode(head.metadata().getOrDefault("filename", "")),
+                    head.contentType(), head.contentLength()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    record Original(String filename, String contentType, long size) {
+    }
+
+    /** Deletes the original, every variant and the manifest; false when there was nothing to delete. */
+    boolean delete(Owner owner, FileId fileId) {
+        List<ObjectIdentifier> keys = new ArrayList<>();
+        if (original(owner, fileId).isPresent()) {
+            keys.add(ObjectIdentifier.builder().key(MediaKeys.original(owner, fileId)).build());
+        }
+        for (S3Object object : s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(MediaKeys.variantsPrefix(owner, fileId))).contents()) {
+            keys.add(ObjectIdentifier.builder().key(object.key()).build());
+        }
+        if (keys.isEmpty()) {
+            return false;
+        }
+        for (int from = 0; from < keys.size(); from += 1000) {
+            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + 1000));
+            var result = s3.deleteObjects(d -> d.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
+            if (result.hasErrors() && !result.errors().isEmpty()) {
+                throw new IllegalStateException("S3 could not delete " + result.errors().size() + " objects, first: "
+                        + result.errors().get(0).code());
+            }
+        }
+        return true;
+    }
+}
