@@ -36,11 +36,10 @@ final class SamTemplate {
 
     private SamTemplate(Map<String, Object> root, Map<String, String> overrides) {
         this.root = root;
+        // A parameter without a default is empty locally, as an unset deploy-time value (the local stack sets its own).
         map(root.get("Parameters")).forEach((name, definition) -> {
             Object defaultValue = map(definition).get("Default");
-            if (defaultValue != null) {
-                parameters.put(name, String.valueOf(defaultValue));
-            }
+            parameters.put(name, defaultValue == null ? "" : String.valueOf(defaultValue));
         });
         parameters.putAll(overrides);
         parameters.put("AWS::AccountId", LOCAL_ACCOUNT_ID);
@@ -128,12 +127,16 @@ final class SamTemplate {
         return Optional.ofNullable(parameters.get(name));
     }
 
+    /** A parameter's value; a resource's logical id or {@code Resource.Attribute} stays as written (only AWS knows it). */
     private String parameter(String name) {
         String value = parameters.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("template.yaml: ${" + name + "} has no local value");
+        if (value != null) {
+            return value;
         }
-        return value;
+        if (resources().containsKey(name.split("\\.", 2)[0])) {
+            return name.contains(".") ? "${" + name + "}" : name;
+        }
+        throw new IllegalArgumentException("template.yaml: ${" + name + "} names no parameter or resource");
     }
 
     @SuppressWarnings("unchecked")

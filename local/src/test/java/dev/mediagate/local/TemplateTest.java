@@ -77,6 +77,50 @@ class TemplateTest {
     }
 
     @Test
+    void theApiFunctionReadsListsAndDeletesOnlyUnderOriginalsAndVariantsAndReadsOneSecret() {
+        for (Map<String, Object> statement : s3Statements("MediaApiFunction")) {
+            for (Object resource : list(statement.get("Resource"))) {
+                String arn = template.resolve(resource);
+                if (list(statement.get("Action")).contains("s3:ListBucket")) {
+                    assertThat(arn).endsWith("-us-east-1");
+                } else {
+                    assertThat(arn).matches(".*/(originals|variants)/\\*");
+                }
+            }
+        }
+        List<Object> secretStatements = new ArrayList<>();
+        for (Object policy : list(template.properties("MediaApiFunction").get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("secretsmanager:"))) {
+                    secretStatements.add(statement);
+                }
+            }
+        }
+        assertThat(secretStatements).singleElement().satisfies(statement -> {
+            assertThat(list(map(statement).get("Action"))).containsExactly("secretsmanager:GetSecretValue");
+            assertThat(map(statement).get("Resource")).isEqualTo(Map.of("Ref", "CdnPrivateKeySecretArn"));
+        });
+    }
+
+    @Test
+    void onlyTheDistributionMayReadTheBucketAndOriginalsAreNeverOverwritten() {
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Allow");
+            assertThat(statement.get("Principal")).isEqualTo(Map.of("Service", "cloudfront.amazonaws.com"));
+            assertThat(statement.get("Condition").toString()).contains("AWS:SourceArn").contains("CdnDistribution");
+        });
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Deny").containsEntry("Action", "s3:PutObject");
+            assertThat(statement.get("Condition").toString()).contains("s3:if-none-match");
+        });
+        Map<String, Object> behaviour = map(map(template.properties("CdnDistribution").get("DistributionConfig")).get("DefaultCacheBehavior"));
+        assertThat(behaviour).containsEntry("ViewerProtocolPolicy", "https-only");
+        assertThat(list(behaviour.get("TrustedKeyGroups"))).containsExactly(Map.of("Ref", "CdnKeyGroup"));
+    }
+
+    @Test
     void noFunctionGetsWildcardS3ActionsOrResources() {
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             for (Map<String, Object> statement : s3Statements(function)) {

@@ -1,0 +1,75 @@
+package dev.mediagate.bench;
+
+import dev.mediagate.core.FileId;
+import dev.mediagate.core.MediaKeys;
+import dev.mediagate.core.Owner;
+import dev.mediagate.core.cdn.CdnSigner;
+import java.security.KeyPairGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The signing behind {@code GET /files/{id}} for a file with 3 variants (4 URLs): a first view (a file never signed in
+ * this window) and a repeated view. {@code signatures} is the number of RSA signatures per call.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class FileLinksBenchmark {
+
+    private CdnSigner signer;
+    private final Owner owner = Owner.of("https://auth.example.com/", "alice");
+    private final FileId repeated = FileId.random();
+
+    @Setup
+    public void keys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        signer = new CdnSigner("https://d111111abcdef8.cloudfront.net", "K2MEDIAGATEBENCH",
+                generator.generateKeyPair().getPrivate(), Duration.ofMinutes(10), Clock.systemUTC());
+    }
+
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Signatures {
+        public long signatures;
+    }
+
+    @Benchmark
+    public CdnSigner.Links firstView(Signatures counter) {
+        long before = signer.signatures();
+        CdnSigner.Links links = signer.fileLinks(owner, FileId.random(), keys(FileId.random()));
+        counter.signatures += signer.signatures() - before;
+        return links;
+    }
+
+    @Benchmark
+    public CdnSigner.Links repeatedView(Signatures counter) {
+        long before = signer.signatures();
+        CdnSigner.Links links = signer.fileLinks(owner, repeated, keys(repeated));
+        counter.signatures += signer.signatures() - before;
+        return links;
+    }
+
+    private List<String> keys(FileId fileId) {
+        return List.of(MediaKeys.original(owner, fileId), MediaKeys.variant(owner, fileId, "thumb", "jpg"),
+                MediaKeys.variant(owner, fileId, "medium", "jpg"), MediaKeys.variant(owner, fileId, "large", "jpg"));
+    }
+}
