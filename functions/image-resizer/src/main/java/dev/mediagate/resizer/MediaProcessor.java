@@ -6,6 +6,7 @@ import dev.mediagate.core.Manifest;
 import dev.mediagate.core.MediaKeys;
 import dev.mediagate.core.MediaKeys.OriginalKey;
 import dev.mediagate.core.MediaType;
+import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.core.image.ImagePipeline;
 import dev.mediagate.core.image.MediaOutcome;
 import dev.mediagate.core.image.RejectionReason;
@@ -20,7 +21,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * One original in, its variants and manifest out. Bad files end as a {@code rejected} manifest; S3 trouble throws, so
@@ -129,16 +129,7 @@ final class MediaProcessor {
     }
 
     private Optional<HeadObjectResponse> head(String key) {
-        try {
-            return Optional.of(s3.headObject(h -> h.bucket(bucket).key(key)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return S3Clients.headIfExists(s3, bucket, key);
     }
 
     private Optional<Manifest> readManifest(String manifestKey) {

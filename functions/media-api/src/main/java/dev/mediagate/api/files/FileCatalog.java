@@ -6,15 +6,14 @@ import dev.mediagate.core.Manifest;
 import dev.mediagate.core.MediaKeys;
 import dev.mediagate.core.Owner;
 import dev.mediagate.core.UploadConfig;
+import dev.mediagate.core.aws.S3Clients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** What the bucket knows of a file. Every key starts with the caller's owner segment, so other owners' files are simply absent. */
@@ -39,18 +38,8 @@ class FileCatalog {
 
     /** The uploaded original, if the browser's PUT has landed. */
     Optional<Original> original(Owner owner, FileId fileId) {
-        try {
-            HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(MediaKeys.original(owner, fileId)));
-            return Optional.of(new Original(Filenames.percentDecode(head.metadata().getOrDefault("filename", "")),
-                    head.contentType(), head.contentLength()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return S3Clients.headIfExists(s3, bucket, MediaKeys.original(owner, fileId)).map(head -> new Original(
+                Filenames.percentDecode(head.metadata().getOrDefault("filename", "")), head.contentType(), head.contentLength()));
     }
 
     record Original(String filename, String contentType, long size) {

@@ -2,12 +2,16 @@ package dev.mediagate.core.aws;
 
 import dev.mediagate.core.S3EndpointConfig;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -40,6 +44,20 @@ public final class S3Clients {
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint.pathStyle()).build());
         endpoint.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /** The object's metadata, or empty when there is no such key (callers need s3:ListBucket to tell 404 from 403). */
+    public static Optional<HeadObjectResponse> headIfExists(S3Client s3, String bucket, String key) {
+        try {
+            return Optional.of(s3.headObject(h -> h.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private static Region region() {
