@@ -1,0 +1,221 @@
+package dev.mediagate.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/**
+ * API Gateway's HTTP API, locally: routes from {@code template.yaml}, the JWT authorizer (signature, iss, aud, exp),
+ * each request turned into a payload 2.0 event for the real handler, and its response written back. Also serves the
+ * demo page and the dev-only {@code /_local/*} routes.
+ */
+final class ApiGateway implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+    private static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
+            "/app.js", "app.js", "/app.css", "app.css");
+
+    private final HttpServer server;
+    private final List<HttpRoute> routes;
+    private final FunctionHost functions;
+    private final Map<String, Object> config = new java.util.LinkedHashMap<>();
+    private DevTokens tokens;
+
+    /** Binds the port (so its number is known before the functions are configured); serves from {@link #start}. */
+    ApiGateway(int port, List<HttpRoute> routes, FunctionHost functions) throws IOException {
+        this.routes = List.copyOf(routes);
+        this.functions = functions;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/", this::handle);
+    }
+
+    void start(DevTokens devTokens, Map<String, Object> localConfig) {
+        this.tokens = devTokens;
+        config.putAll(localConfig);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        try {
+            if (path.startsWith("/_local/")) {
+                local(exchange, path);
+            } else if ("GET".equals(method) && STATIC.containsKey(path)) {
+                demoPage(exchange, STATIC.get(path));
+            } else {
+                route(exchange, method, path);
+            }
+        } catch (RuntimeException e) {
+            LocalLog.line("api", method + " " + path + " failed: " + e);
+            HttpExchanges.problem(exchange, 500, "Internal Server Error", "The local stack could not complete the request.");
+        } finally {
+            LocalLog.line("api", method + " " + path + " " + exchange.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+    }
+
+    private void route(HttpExchange exchange, String method, String path) throws IOException {
+        for (HttpRoute route : routes) {
+            Optional<Map<String, String>> parameters = route.match(path);
+            if (parameters.isEmpty()) {
+                continue;
+            }
+            if (!route.method().equals(method)) {
+                continue;
+            }
+            Optional<Map<String, String>> claims = tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (claims.isEmpty()) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                HttpExchanges.problem(exchange, 401, "Unauthorized", "A valid bearer token is required.");
+                return;
+            }
+            byte[] response = functions.invoke(route.functionId(), event(exchange, route, parameters.get(), claims.get()));
+            respond(exchange, JSON.readTree(response));
+            return;
+        }
+        // API Gateway answers an unknown route, or a known path with another method, this way.
+        HttpExchanges.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private byte[] event(HttpExchange exchange, HttpRoute route, Map<String, String> pathParameters, Map<String, String> claims)
+            throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Instant now = Instant.now();
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", route.routeKey());
+        event.put("rawPath", exchange.getRequestURI().getRawPath());
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        event.put("rawQueryString", rawQuery == null ? "" : rawQuery);
+        ObjectNode headers = event.putObject("headers");
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Cookie")) {
+                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values));
+            }
+        });
+        Map<String, String> cookies = HttpExchanges.cookies(exchange);
+        if (!cookies.isEmpty()) {
+            var array = event.putArray("cookies");
+            cookies.forEach((name, value) -> array.add(name + "=" + value));
+        }
+        Map<String, String> query = HttpExchanges.query(rawQuery);
+        if (!query.isEmpty()) {
+            ObjectNode parameters = event.putObject("queryStringParameters");
+            query.forEach(parameters::put);
+        }
+        if (!pathParameters.isEmpty()) {
+            ObjectNode parameters = event.putObject("pathParameters");
+            pathParameters.forEach(parameters::put);
+        }
+        ObjectNode context = event.putObject("requestContext");
+        context.put("accountId", SamTemplate.LOCAL_ACCOUNT_ID);
+        context.put("apiId", "local");
+        ObjectNode jwt = context.putObject("authorizer").putObject("jwt");
+        ObjectNode claimsNode = jwt.putObject("claims");
+        claims.forEach(claimsNode::put);
+        jwt.putNull("scopes");
+        context.put("domainName", "127.0.0.1");
+        context.put("domainPrefix", "127");
+        ObjectNode http = context.putObject("http");
+        http.put("method", exchange.getRequestMethod());
+        http.put("path", exchange.getRequestURI().getRawPath());
+        http.put("protocol", exchange.getProtocol());
+        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.put("userAgent", Optional.ofNullable(exchange.getRequestHeaders().getFirst("User-Agent")).orElse(""));
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("routeKey", route.routeKey());
+        context.put("stage", "$default");
+        context.put("time", REQUEST_TIME.format(now.atOffset(ZoneOffset.UTC)));
+        context.put("timeEpoch", now.toEpochMilli());
+        boolean text = isText(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (body.length > 0) {
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+        }
+        event.put("isBase64Encoded", body.length > 0 && !text);
+        return JSON.writeValueAsBytes(event);
+    }
+
+    private static boolean isText(String contentType) {
+        return contentType == null || contentType.startsWith("text/") || contentType.contains("json")
+                || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded");
+    }
+
+    private static void respond(HttpExchange exchange, JsonNode response) throws IOException {
+        int status = response.path("statusCode").asInt(502);
+        JsonNode multi = response.path("multiValueHeaders");
+        if (multi.isObject() && !multi.isEmpty()) {
+            multi.properties().forEach(header -> header.getValue().forEach(value ->
+                    exchange.getResponseHeaders().add(header.getKey(), value.asText())));
+        } else {
+            response.path("headers").properties().forEach(header ->
+                    exchange.getResponseHeaders().set(header.getKey(), header.getValue().asText()));
+        }
+        response.path("cookies").forEach(cookie -> exchange.getResponseHeaders().add("Set-Cookie", cookie.asText()));
+        String body = response.path("body").asText("");
+        byte[] bytes = response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        HttpExchanges.send(exchange, status, null, bytes);
+    }
+
+    private void local(HttpExchange exchange, String path) throws IOException {
+        if (path.equals("/_local/token")) {
+            String subject = HttpExchanges.query(exchange.getRequestURI().getRawQuery()).getOrDefault("sub", "");
+            if (!USER_NAME.matcher(subject).matches()) {
+                HttpExchanges.problem(exchange, 400, "Invalid request", "sub must be 1-64 letters, digits or . _ @ -");
+                return;
+            }
+            HttpExchanges.send(exchange, 200, "application/json",
+                    JSON.writeValueAsBytes(Map.of("token", tokens.mint(subject))));
+        } else if (path.equals("/_local/config")) {
+            HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(config));
+        } else {
+            HttpExchanges.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void demoPage(HttpExchange exchange, String file) throws IOException {
+        try (InputStream in = ApiGateway.class.getResourceAsStream("/demo/" + file)) {
+            if (in == null) {
+                HttpExchanges.send(exchange, 404, "text/plain", "no demo page in this build".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String type = file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            HttpExchanges.send(exchange, 200, type, in.readAllBytes());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.mediagate.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.mediagate.core.cdn.CloudFrontVerifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * CloudFront in front of the private bucket, locally: {@code GET}/{@code HEAD /{key}} only with a valid signed URL or
+ * the three CloudFront cookies (checked by {@link CloudFrontVerifier} with the public key: signature, expiry, resource
+ * wildcards, IP), then the object with its stored headers and {@code X-Content-Type-Options: nosniff}; otherwise 403.
+ */
+final class CdnEdge implements AutoCloseable {
+
+    private final HttpServer server;
+    private final CloudFrontVerifier verifier;
+    private final String bucket;
+    private final List<String> allowedOrigins;
+    private S3Client s3;
+    private String baseUrl;
+
+    /** Binds the port (so the signing base URL is known before the functions are configured); serves from {@link #start}. */
+    CdnEdge(int port, CloudFrontVerifier verifier, String bucket, List<String> allowedOrigins) throws IOException {
+        this.verifier = verifier;
+        this.bucket = bucket;
+        this.allowedOrigins = List.copyOf(allowedOrigins);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/", this::handle);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    void start(S3Client origin, String cdnBaseUrl) {
+        this.s3 = origin;
+        this.baseUrl = cdnBaseUrl;
+        server.start();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        cors(exchange);
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            deny(exchange, path, "method not allowed");
+            return;
+        }
+        Map<String, String> credentials = credentials(exchange);
+        Optional<String> refusal = verifier.refusal(baseUrl + path, credentials,
+                exchange.getRemoteAddress().getAddress().getHostAddress(), Instant.now());
+        if (refusal.isPresent()) {
+            deny(exchange, path, refusal.get());
+            return;
+        }
+        String key = java.net.URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+        try (ResponseInputStream<GetObjectResponse> object = s3.getObject(g -> g.bucket(bucket).key(key))) {
+            GetObjectResponse head = object.response();
+            var headers = exchange.getResponseHeaders();
+            headers.set("Content-Type", Optional.ofNullable(head.contentType()).orElse("application/octet-stream"));
+            Optional.ofNullable(head.contentDisposition()).ifPresent(value -> headers.set("Content-Disposition", value));
+            Optional.ofNullable(head.cacheControl()).ifPresent(value -> headers.set("Cache-Control", value));
+            Optional.ofNullable(head.eTag()).ifPresent(value -> headers.set("ETag", value));
+            Optional.ofNullable(head.lastModified()).ifPresent(value -> headers.set("Last-Modified",
+                    DateTimeFormatter.RFC_1123_DATE_TIME.format(value.atOffset(ZoneOffset.UTC))));
+            headers.set("X-Content-Type-Options", "nosniff");
+            String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
+            if (ifNoneMatch != null && ifNoneMatch.equals(head.eTag())) {
+                exchange.sendResponseHeaders(304, -1);
+                exchange.close();
+            } else if (method.equals("HEAD")) {
+                headers.set("Content-Length", String.valueOf(head.contentLength()));
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            } else {
+                exchange.sendResponseHeaders(200, head.contentLength() == 0 ? -1 : head.contentLength());
+                try (OutputStream out = exchange.getResponseBody(); InputStream in = object) {
+                    in.transferTo(out);
+                }
+            }
+            LocalLog.line("cdn", method + " " + path + " " + exchange.getResponseCode());
+        } catch (NoSuchKeyException e) {
+            HttpExchanges.send(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
+            LocalLog.line("cdn", method + " " + path + " 404");
+        }
+    }
+
+    /** Query-string credentials when the URL carries a signature, else the CloudFront cookies. */
+    private static Map<String, String> credentials(HttpExchange exchange) {
+        Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> credentials = new LinkedHashMap<>();
+        if (query.containsKey("Signature")) {
+            for (String name : List.of("Policy", "Expires", "Signature", "Key-Pair-Id")) {
+                if (query.containsKey(name)) {
+                    credentials.put(name, query.get(name));
+                }
+            }
+            return credentials;
+        }
+        Map<String, String> cookies = HttpExchanges.cookies(exchange);
+        for (String name : List.of("Policy", "Expires", "Signature", "Key-Pair-Id")) {
+            if (cookies.containsKey("CloudFront-" + name)) {
+                credentials.put(name, cookies.get("CloudFront-" + name));
+            }
+        }
+        return credentials;
+    }
+
+    private void cors(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin != null && allowedOrigins.contains(origin)) {
+            exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+            exchange.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
+            exchange.getResponseHeaders().set("Vary", "Origin");
+        }
+    }
+
+    private static void deny(HttpExchange exchange, String path, String why) throws IOException {
+        HttpExchanges.send(exchange, 403, "text/xml",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>"
+                        .getBytes(StandardCharsets.UTF_8));
+        LocalLog.line("cdn", exchange.getRequestMethod() + " " + path + " 403 (" + why + ")");
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

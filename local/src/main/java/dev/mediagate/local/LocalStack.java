@@ -1,0 +1,201 @@
+package dev.mediagate.local;
+
+import dev.mediagate.core.cdn.CloudFrontVerifier;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * mediagate on a laptop, no Docker, no AWS account: S3Proxy as S3, the real handlers behind a local HTTP API with the
+ * JWT check, S3 events to the resizer with Lambda's retries, a CloudFront-like edge, and a demo page. Everything is read
+ * from {@code template.yaml}, so the local stack and the deployed one cannot drift apart.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    static final String KEY_PAIR_ID = "K2MEDIAGATELOCAL";
+    private static final String USAGE = """
+            usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--template template.yaml]
+                   java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]""";
+
+    private final LocalS3Server s3;
+    private final AsyncInvoker invoker;
+    private final ApiGateway api;
+    private final CdnEdge cdn;
+    private final String bucket;
+
+    record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
+
+        static Options parse(List<String> args) {
+            Path dataDir = Path.of(".mediagate");
+            int apiPort = 3000;
+            int s3Port = 9000;
+            int cdnPort = 9100;
+            Path template = Path.of("template.yaml");
+            for (int i = 0; i < args.size(); i++) {
+                String value = i + 1 < args.size() ? args.get(i + 1) : null;
+                switch (args.get(i)) {
+                    case "--data-dir" -> dataDir = Path.of(required(args.get(i), value));
+                    case "--api-port" -> apiPort = port(args.get(i), value);
+                    case "--s3-port" -> s3Port = port(args.get(i), value);
+                    case "--cdn-port" -> cdnPort = port(args.get(i), value);
+                    case "--template" -> template = Path.of(required(args.get(i), value));
+                    default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
+                }
+                i++;
+            }
+            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath());
+        }
+
+        private static String required(String option, String value) {
+            if (value == null) {
+                throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+            }
+            return value;
+        }
+
+        private static int port(String option, String value) {
+            try {
+                int port = Integer.parseInt(required(option, value));
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(option + " must be a port number (0 picks a free one)");
+        }
+    }
+
+    private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket) {
+        this.s3 = s3;
+        this.invoker = invoker;
+        this.api = api;
+        this.cdn = cdn;
+        this.bucket = bucket;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> arguments = List.of(args);
+        try {
+            if (!arguments.isEmpty() && arguments.get(0).equals("invoke")) {
+                System.exit(LocalInvoke.run(arguments.subList(1, arguments.size())));
+            }
+            if (arguments.contains("--help") || arguments.contains("-h")) {
+                System.out.println(USAGE);
+                return;
+            }
+            LocalStack stack = start(Options.parse(arguments), Duration.ofSeconds(1));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stack.close();
+                stopped.countDown();
+            }));
+            System.out.println(stack.readyLine());
+            stopped.await();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static LocalStack start(Options options, Duration retryDelay) throws Exception {
+        SamTemplate template = SamTemplate.load(options.template());
+        KeyPair cloudFront = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
+        KeyPair issuerKeys = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "token-issuer");
+        FunctionHost functions = new FunctionHost(template);
+        ApiGateway api = new ApiGateway(options.apiPort(), HttpRoute.from(template), functions);
+        List<String> origins = new ArrayList<>(List.of("http://127.0.0.1:" + api.port(), "http://localhost:" + api.port()));
+        template.parameterValue("AllowedOrigins").ifPresent(list -> List.of(list.split(",")).forEach(origin -> {
+            if (!origins.contains(origin.trim())) {
+                origins.add(origin.trim());
+            }
+        }));
+        String bucket = template.environment("MediaApiFunction").get("MEDIA_BUCKET");
+        CdnEdge cdn = new CdnEdge(options.cdnPort(), new CloudFrontVerifier(Map.of(KEY_PAIR_ID, cloudFront.getPublic())), bucket, origins);
+        AsyncInvoker invoker = new AsyncInvoker(functions, options.dataDir().resolve("dlq"), retryDelay, 2);
+        LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
+                store -> new NotifyingBlobStore(store, NotificationRule.from(template), invoker));
+        s3.ensureBucket(bucket);
+        String cdnBaseUrl = "http://127.0.0.1:" + cdn.port();
+        functions.configure(overrides(s3, cdnBaseUrl, LocalKeys.privateKeyFile(options.dataDir().resolve("keys"), "cloudfront")));
+        functions.initialiseAll();
+        String issuer = template.parameterValue("JwtIssuer").orElse("https://auth.example.com/");
+        List<String> audiences = List.of(template.parameterValue("JwtAudience").orElse("mediagate").split(","));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("bucket", bucket);
+        config.put("s3Endpoint", s3.endpoint().toString());
+        config.put("cdnBaseUrl", cdnBaseUrl);
+        config.put("keyPairId", KEY_PAIR_ID);
+        config.put("issuer", issuer);
+        config.put("audience", audiences.get(0));
+        cdn.start(s3.client(), cdnBaseUrl);
+        api.start(new DevTokens(issuerKeys, issuer, audiences, Clock.systemUTC()), config);
+        return new LocalStack(s3, invoker, api, cdn, bucket);
+    }
+
+    /** What the functions see on top of the template's environment: local endpoints, the dev key file, dev credentials. */
+    static Map<String, String> overrides(LocalS3Server s3, String cdnBaseUrl, Path cloudFrontPrivateKey) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        values.put("S3_FORCE_PATH_STYLE", "true");
+        values.put("CDN_BASE_URL", cdnBaseUrl);
+        values.put("CDN_KEY_PAIR_ID", KEY_PAIR_ID);
+        values.put("CDN_PRIVATE_KEY_SECRET_ID", "");
+        values.put("CDN_PRIVATE_KEY_FILE", cloudFrontPrivateKey.toString());
+        values.put("aws.accessKeyId", LocalS3Server.ACCESS_KEY);
+        values.put("aws.secretAccessKey", LocalS3Server.SECRET_KEY);
+        values.put("aws.region", SamTemplate.LOCAL_REGION);
+        return values;
+    }
+
+    String readyLine() {
+        return "mediagate local stack ready: api=" + apiUrl() + " s3=" + s3.endpoint() + " cdn=" + cdnUrl();
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
+    String cdnUrl() {
+        return "http://127.0.0.1:" + cdn.port();
+    }
+
+    LocalS3Server s3() {
+        return s3;
+    }
+
+    String bucket() {
+        return bucket;
+    }
+
+    AsyncInvoker invoker() {
+        return invoker;
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        cdn.close();
+        invoker.close();
+        try {
+            s3.close();
+        } catch (Exception e) {
+            System.err.println("S3Proxy did not stop cleanly: " + e.getMessage());
+        }
+    }
+
+    /** Writes to standard error while a handler runs, so standard output carries only the result (as sam does). */
+    static PrintStream stderrAsStdout() {
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8));
+        return original;
+    }
+}
