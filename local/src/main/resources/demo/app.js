@@ -1,0 +1,151 @@
+"use strict";
+// The local demo of mediagate's API: sign in with a dev token, upload straight to S3 with the presigned PUT,
+// follow processing, show thumbnails through the CDN with the signed cookies, download and delete.
+(() => {
+  if (location.hostname === "localhost") {
+    // The CDN cookies are set for this page's host; the local edge is reached as 127.0.0.1.
+    location.replace(location.href.replace("//localhost", "//127.0.0.1"));
+    return;
+  }
+  const FORBIDDEN = new Set(["host", "content-length"]);
+  const $ = (id) => document.getElementById(id);
+  let token = null;
+  let config = null;
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: "same-origin",
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const detail = json && (json.errors ? json.errors.map((e) => `${e.field} ${e.message}`).join("; ") : json.detail || json.message);
+      throw new Error(detail || `HTTP ${response.status}`);
+    }
+    return json;
+  }
+
+  $("sign-in").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const user = $("user").value.trim();
+    const tokenResponse = await fetch(`/_local/token?sub=${encodeURIComponent(user)}`);
+    if (!tokenResponse.ok) { $("who").textContent = "That user name is not allowed."; return; }
+    token = (await tokenResponse.json()).token;
+    config = config || await (await fetch("/_local/config")).json();
+    await api("POST", "/cdn-cookies");
+    $("who").textContent = `Signed in as ${user}.`;
+    $("files").disabled = false;
+    $("gallery").replaceChildren();
+    $("uploads").replaceChildren();
+  });
+
+  const drop = $("drop");
+  drop.addEventListener("keydown", (event) => {
+    if ((event.key === "Enter" || event.key === " ") && !$("files").disabled) { event.preventDefault(); $("files").click(); }
+  });
+  drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("over");
+    if (token) { [...event.dataTransfer.files].forEach(upload); }
+  });
+  $("files").addEventListener("change", (event) => { [...event.target.files].forEach(upload); event.target.value = ""; });
+
+  async function upload(file) {
+    const row = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = file.name;
+    const progress = document.createElement("progress");
+    progress.max = 100; progress.value = 0;
+    progress.setAttribute("aria-label", `Upload progress of ${file.name}`);
+    const state = document.createElement("span");
+    row.append(name, progress, state);
+    $("uploads").append(row);
+    const show = (text, kind) => { state.textContent = text; state.className = `state-${kind}`; row.dataset.state = kind; };
+    try {
+      show("awaiting-upload", "awaiting");
+      const created = await api("POST", "/uploads", { filename: file.name, contentType: file.type, size: file.size });
+      await put(created.upload, file, (percent) => { progress.value = percent; });
+      progress.value = 100;
+      show("processing", "processing");
+      const done = await follow(created.fileId);
+      show(done.status === "ready" ? "ready" : `rejected: ${done.reason}`, done.status);
+      if (done.status === "ready") { addTile(done); }
+    } catch (error) {
+      show(`failed: ${error.message}`, "failed");
+    }
+  }
+
+  function put(upload, file, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(upload.method, upload.url);
+      Object.entries(upload.headers).forEach(([name, value]) => {
+        if (!FORBIDDEN.has(name.toLowerCase())) { xhr.setRequestHeader(name, value); }
+      });
+      xhr.upload.onprogress = (event) => { if (event.lengthComputable) { onProgress(Math.round(100 * event.loaded / event.total)); } };
+      xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`S3 answered ${xhr.status}`)));
+      xhr.onerror = () => reject(new Error("the upload did not reach S3"));
+      xhr.send(file);
+    });
+  }
+
+  async function follow(fileId) {
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const file = await api("GET", `/files/${fileId}`);
+      if (file.status !== "processing") { return file; }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error("still processing after a minute");
+  }
+
+  function withoutQuery(url) { return url.split("?")[0]; }
+
+  function addTile(file) {
+    const tile = document.createElement("li");
+    tile.dataset.fileId = file.fileId;
+    const open = document.createElement("button");
+    open.className = "thumb";
+    open.setAttribute("aria-label", `Open ${file.filename}`);
+    if (file.variants && file.variants.thumb) {
+      const image = document.createElement("img");
+      image.alt = file.filename;
+      if (file.placeholder) { image.style.backgroundImage = `url("${file.placeholder}")`; }
+      image.src = withoutQuery(file.variants.thumb.url); // the CloudFront cookies authorise it
+      open.append(image);
+      open.addEventListener("click", () => {
+        const large = file.variants.large || file.variants.medium || file.variants.thumb;
+        $("viewer-title").textContent = file.filename;
+        $("viewer-image").alt = file.filename;
+        $("viewer-image").src = withoutQuery(large.url);
+        $("viewer").showModal();
+      });
+    } else {
+      open.textContent = file.contentType;
+      open.disabled = true;
+    }
+    const caption = document.createElement("p");
+    caption.className = "name";
+    caption.textContent = file.filename;
+    const download = document.createElement("a");
+    download.href = file.original.url;
+    download.textContent = "Download";
+    const remove = document.createElement("button");
+    remove.className = "secondary";
+    remove.textContent = "Delete";
+    remove.setAttribute("aria-label", `Delete ${file.filename}`);
+    remove.addEventListener("click", async () => {
+      await api("DELETE", `/files/${file.fileId}`);
+      tile.remove();
+    });
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    actions.append(download, remove);
+    tile.append(open, caption, actions);
+    $("gallery").append(tile);
+  }
+})();

@@ -1,0 +1,194 @@
+package dev.mediagate.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.testing.Images;
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The whole stack on free ports, driven over HTTP as a frontend would. */
+class LocalStackTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path data;
+    static LocalStack stack;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml")), Duration.ofMillis(200));
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    @Test
+    void uploadsProcessesServesAndDeletesAFileEndToEnd() throws Exception {
+        String alice = token("alice");
+        byte[] photo = Images.withMetadata(Images.jpeg(Images.quadrants(1600, 1200)), 6, true, 0);
+
+        JsonNode upload = json(send(post("/uploads", alice, "{\"filename\":\"Été 2026.jpg\",\"contentType\":\"image/jpeg\",\"size\":" + photo.length + "}")), 201);
+        String fileId = upload.get("fileId").asText();
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
+        upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
+        assertThat(send(put.build()).statusCode()).isEqualTo(200);
+
+        JsonNode file = waitUntilDone(fileId, alice);
+        assertThat(file.get("status").asText()).isEqualTo("ready");
+        assertThat(file.get("width").asInt()).isEqualTo(1200);
+        assertThat(file.get("height").asInt()).isEqualTo(1600);
+        for (String name : new String[] {"thumb", "medium", "large"}) {
+            HttpResponse<byte[]> variant = http.send(HttpRequest.newBuilder(URI.create(file.at("/variants/" + name + "/url").asText())).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(variant.statusCode()).as(name).isEqualTo(200);
+            assertThat(variant.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            BufferedImage image = Images.read(variant.body());
+            assertThat(image.getWidth()).isEqualTo(file.at("/variants/" + name + "/width").asInt());
+            assertThat(image.getHeight()).isEqualTo(file.at("/variants/" + name + "/height").asInt());
+        }
+        HttpResponse<byte[]> original = http.send(HttpRequest.newBuilder(URI.create(file.at("/original/url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(original.body()).isEqualTo(photo);
+        assertThat(original.headers().firstValue("Content-Disposition")).hasValue("attachment; filename*=UTF-8''%C3%89t%C3%A9%202026.jpg");
+
+        String thumb = file.at("/variants/thumb/url").asText();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(thumb.replace("thumb.jpg", "large.jpg").replace("Signature=", "Signature=A"))).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(thumb.substring(0, thumb.indexOf('?')))).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
+
+        String bob = token("bob");
+        assertThat(send(get("/files/" + fileId, bob)).statusCode()).isEqualTo(404);
+        assertThat(send(delete("/files/" + fileId, bob)).statusCode()).isEqualTo(404);
+
+        assertThat(send(delete("/files/" + fileId, alice)).statusCode()).isEqualTo(204);
+        assertThat(send(get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
+        assertThat(stack.s3().client().listObjectsV2Paginator(l -> l.bucket(stack.bucket())).contents().stream()
+                .map(S3Object::key)).noneMatch(key -> key.contains(fileId));
+    }
+
+    @Test
+    void aRejectedUploadEndsRejectedWithItsReason() throws Exception {
+        String alice = token("alice");
+        byte[] html = "<html><script>alert(1)</script></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode upload = json(send(post("/uploads", alice, "{\"filename\":\"x.jpg\",\"contentType\":\"image/jpeg\",\"size\":" + html.length + "}")), 201);
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText())).PUT(HttpRequest.BodyPublishers.ofByteArray(html));
+        upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
+        assertThat(send(put.build()).statusCode()).isEqualTo(200);
+
+        JsonNode file = waitUntilDone(upload.get("fileId").asText(), alice);
+
+        assertThat(file.get("status").asText()).isEqualTo("rejected");
+        assertThat(file.get("reason").asText()).isEqualTo("not-an-image");
+    }
+
+    @Test
+    void refusesMissingExpiredAndForeignTokensWithProblemJson() throws Exception {
+        HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/files/x")).GET().build());
+        String forged = token("alice").replaceFirst("\\.[^.]+$", ".c2lnbmF0dXJl");
+
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(send(get("/files/x", forged)).statusCode()).isEqualTo(401);
+        assertThat(send(get("/files/x", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void s3AnswersTheBrowsersCorsPreflightForTheSignedHeaders() throws Exception {
+        HttpRequest preflight = HttpRequest.newBuilder(URI.create(stack.s3().endpoint() + "/" + stack.bucket() + "/originals/x/y"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", stack.apiUrl())
+                .header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "content-disposition,content-type,if-none-match,x-amz-meta-filename")
+                .build();
+
+        HttpResponse<String> response = send(preflight);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(stack.apiUrl());
+        assertThat(response.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("PUT");
+    }
+
+    @Test
+    void servesTheDevConfigAndTheDemoPage() throws Exception {
+        JsonNode config = json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/config")).build()), 200);
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/")).build());
+
+        assertThat(config.get("bucket").asText()).isEqualTo(stack.bucket());
+        assertThat(config.get("cdnBaseUrl").asText()).isEqualTo(stack.cdnUrl());
+        assertThat(config.has("s3Endpoint") && config.has("keyPairId") && config.has("issuer") && config.has("audience")).isTrue();
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>mediagate");
+    }
+
+    @Test
+    void invokesAFunctionWithATemplateEventAsSamLocalInvokeDoes() throws Exception {
+        Path event = TemplateTest.ROOT.resolve("events/api-create-upload.json");
+        Path output = data.resolve("invoke-output.json");
+        java.io.PrintStream stdout = System.out;
+        try (java.io.PrintStream capture = new java.io.PrintStream(Files.newOutputStream(output))) {
+            System.setOut(capture);
+            assertThat(LocalInvoke.run(java.util.List.of("MediaApiFunction", "--event", event.toString(),
+                    "--data-dir", data.toString(), "--template", TemplateTest.ROOT.resolve("template.yaml").toString()))).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        JsonNode response = JSON.readTree(Files.readString(output).lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(response.get("statusCode").asInt()).isEqualTo(201);
+    }
+
+    private JsonNode waitUntilDone(String fileId, String token) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode file = json(send(get("/files/" + fileId, token)), 200);
+            if (!file.get("status").asText().equals("processing") || System.nanoTime() > deadline) {
+                return file;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private String token(String user) throws Exception {
+        return json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/token?sub=" + user)).build()), 200).get("token").asText();
+    }
+
+    private HttpRequest post(String path, String token, String body) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private HttpRequest get(String path, String token) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).GET().build();
+    }
+
+    private HttpRequest delete(String path, String token) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).DELETE().build();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int expectedStatus) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+        return JSON.readTree(response.body());
+    }
+
+}
