@@ -1,0 +1,90 @@
+package dev.mediagate.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.mediagate.testing.Images;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo page in Debian's headless Chromium (driven by Selenium through Debian's chromedriver, no browser download):
+ * two images go through the real CORS preflight and presigned PUT, progress reaches 100 %, both thumbnails load from
+ * the CDN edge with the CloudFront cookies. The screenshot is kept in {@code local/target/screenshots/}.
+ */
+class DemoPageBrowserTest {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    @TempDir
+    static Path data;
+    static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml")), Duration.ofMillis(200));
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    @Test
+    void uploadsTwoImagesAndShowsTheirThumbnails() throws Exception {
+        assumeThat(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute())
+                .as("skipped: needs Debian's chromium and chromium-driver (.ci/run installs them)").isTrue();
+        Path first = data.resolve("sunset.jpg");
+        Path second = data.resolve("Été diagram.png");
+        Files.write(first, Images.jpeg(Images.quadrants(1200, 900)));
+        Files.write(second, Images.png(Images.quadrants(500, 700)));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1200,900", "--user-data-dir=" + Files.createTempDirectory(data, "chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(stack.apiUrl() + "/");
+            browser.findElement(By.id("user")).clear();
+            browser.findElement(By.id("user")).sendKeys("alice");
+            browser.findElement(By.cssSelector("#sign-in button")).click();
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.until(driver -> driver.findElement(By.id("who")).getText().contains("alice"));
+
+            browser.findElement(By.id("files")).sendKeys(first + "\n" + second);
+
+            wait.until(driver -> driver.findElements(By.cssSelector("#uploads li[data-state=ready]")).size() == 2);
+            wait.until(driver -> (Boolean) ((JavascriptExecutor) driver).executeScript(
+                    "const images = [...document.querySelectorAll('#gallery img')];"
+                            + "return images.length === 2 && images.every(i => i.complete && i.naturalWidth > 0);"));
+            List<WebElement> bars = browser.findElements(By.cssSelector("#uploads progress"));
+            assertThat(bars).hasSize(2).allSatisfy(bar -> assertThat(bar.getDomProperty("value")).isEqualTo("100"));
+            assertThat(browser.findElements(By.cssSelector("#gallery img"))).extracting(image -> image.getDomProperty("alt"))
+                    .containsExactlyInAnyOrder("sunset.jpg", "Été diagram.png");
+            Path screenshots = TemplateTest.ROOT.resolve("local/target/screenshots");
+            Files.createDirectories(screenshots);
+            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshots.resolve("demo-page.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
+        }
+    }
+}
