@@ -100,6 +100,21 @@ class LocalStackTest {
     }
 
     @Test
+    void anObjectCopiedIntoOriginalsIsProcessedToo() throws Exception {
+        String owner = dev.mediagate.core.Owner.of("https://auth.example.com/", "carol").value();
+        String fileId = dev.mediagate.core.FileId.random().value();
+        var s3 = stack.s3().client();
+        s3.putObject(p -> p.bucket(stack.bucket()).key("imports/source.jpg").contentType("image/jpeg"),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(Images.jpeg(Images.quadrants(640, 480))));
+
+        s3.copyObject(c -> c.sourceBucket(stack.bucket()).sourceKey("imports/source.jpg")
+                .destinationBucket(stack.bucket()).destinationKey("originals/" + owner + "/" + fileId));
+
+        JsonNode file = waitUntilDone(fileId, token("carol"));
+        assertThat(file.get("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
     void refusesMissingExpiredAndForeignTokensWithProblemJson() throws Exception {
         HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/files/x")).GET().build());
         String forged = token("alice").replaceFirst("\\.[^.]+$", ".c2lnbmF0dXJl");
@@ -152,6 +167,23 @@ class LocalStackTest {
         }
         JsonNode response = JSON.readTree(Files.readString(output).lines().reduce((a, b) -> b).orElseThrow());
         assertThat(response.get("statusCode").asInt()).isEqualTo(201);
+    }
+
+    @Test
+    void invokesTheResizerWithTheS3EventFile() throws Exception {
+        Path output = data.resolve("invoke-resizer.json");
+        java.io.PrintStream stdout = System.out;
+        try (java.io.PrintStream capture = new java.io.PrintStream(Files.newOutputStream(output))) {
+            System.setOut(capture);
+            assertThat(LocalInvoke.run(java.util.List.of("ImageResizerFunction", "--event",
+                    TemplateTest.ROOT.resolve("events/s3-object-created.json").toString(), "--data-dir", data.toString(),
+                    "--template", TemplateTest.ROOT.resolve("template.yaml").toString()))).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        JsonNode results = JSON.readTree(JSON.readTree(Files.readString(output).lines().reduce((a, b) -> b).orElseThrow()).asText());
+        assertThat(results).hasSize(2);
+        assertThat(results.get(1).get("key").asText()).isEqualTo("originals/imports/Été 2026/IMG 0001.jpg");
     }
 
     private JsonNode waitUntilDone(String fileId, String token) throws Exception {
