@@ -103,6 +103,10 @@ public final class LocalStack implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+        } catch (java.net.BindException e) {
+            System.err.println("a port is already in use (is another local stack running?): " + e.getMessage()
+                    + "; pick others with --api-port, --s3-port, --cdn-port");
+            System.exit(1);
         }
     }
 
