@@ -21,7 +21,9 @@ final class BenchEnvironment {
         System.setProperty("MEDIA_BUCKET", "mediagate-bench-000000000000-eu-west-1");
         System.setProperty("CDN_BASE_URL", "https://d111111abcdef8.cloudfront.net");
         System.setProperty("CDN_KEY_PAIR_ID", "K2MEDIAGATEBENCH");
-        System.setProperty("CDN_PRIVATE_KEY_FILE", privateKeyFile().toString());
+        // bench/run passes a key made once, so that cold starts do not include generating one.
+        String keyFile = System.getProperty("mediagate.bench.key");
+        System.setProperty("CDN_PRIVATE_KEY_FILE", keyFile != null ? keyFile : privateKeyFile().toString());
     }
 
     /** A fresh RSA-2048 signing key, as PKCS#8 PEM in a temporary file. */

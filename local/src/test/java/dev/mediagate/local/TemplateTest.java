@@ -41,7 +41,7 @@ class TemplateTest {
             List<Object> actions = list(statement.get("Action"));
             for (Object resource : list(statement.get("Resource"))) {
                 String arn = template.resolve(resource);
-                if (actions.stream().anyMatch(a -> String.valueOf(a).matches("s3:(Put|Delete).*"))) {
+                if (actions.stream().anyMatch(a -> String.valueOf(a).matches("s3:(PutObject|PutObjectAcl|Delete.*)"))) {
                     assertThat(arn).as("write resource").contains("/variants/").doesNotContain("/originals/");
                 }
                 if (actions.contains("s3:GetObject")) {
@@ -49,6 +49,32 @@ class TemplateTest {
                 }
             }
         }
+    }
+
+    @Test
+    void onlyThePresigningApiRoleMayPutObjectsUnderOriginals() {
+        Map<String, List<String>> allowedOnOriginals = Map.of(
+                "MediaApiFunction", List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
+                "ImageResizerFunction", List.of("s3:GetObject", "s3:PutObjectTagging"));
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            for (Map<String, Object> statement : s3Statements(function)) {
+                boolean onOriginals = list(statement.get("Resource")).stream()
+                        .map(template::resolve).anyMatch(arn -> arn.contains("/originals/") || arn.matches(".*:::[^/]+/\\*"));
+                if (onOriginals) {
+                    assertThat(list(statement.get("Action"))).as(function)
+                            .allMatch(action -> allowedOnOriginals.getOrDefault(function, List.of()).contains(String.valueOf(action)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectedOriginalsAndUnfinishedUploadsExpireAndEveryFailureRaisesAnAlarm() {
+        String lifecycle = template.properties("MediaBucket").get("LifecycleConfiguration").toString();
+        assertThat(lifecycle).contains("AbortIncompleteMultipartUpload").contains("mediagate-status").contains("NoncurrentVersionExpiration");
+        assertThat(template.logicalIdsOfType("AWS::CloudWatch::Alarm"))
+                .contains("ResizerFailuresAlarm", "ResizerErrorsAlarm", "ApiServerErrorsAlarm");
+        assertThat(template.properties("ResizerFailuresAlarm").get("Dimensions").toString()).contains("ResizerFailureQueue");
     }
 
     @Test

@@ -21,6 +21,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Tagging;
 
 /**
  * One original in, its variants and manifest out. Bad files end as a {@code rejected} manifest; S3 trouble throws, so
@@ -29,6 +33,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 final class MediaProcessor {
 
     static final String VARIANT_CACHE_CONTROL = "public, max-age=31536000, immutable";
+    static final String REJECTED_TAG = "mediagate-status";
     private static final Logger log = LoggerFactory.getLogger(MediaProcessor.class);
 
     private final S3Client s3;
@@ -65,6 +70,9 @@ final class MediaProcessor {
         }
         long started = System.nanoTime();
         Manifest manifest = build(original.get(), key, etag, head.get());
+        if (!manifest.isReady()) {
+            tagRejected(key);
+        }
         putManifest(manifestKey, manifest);
         log.atInfo()
                 .addKeyValue("fileId", original.get().fileId().value())
@@ -126,6 +134,22 @@ final class MediaProcessor {
     private void putManifest(String manifestKey, Manifest manifest) {
         s3.putObject(put -> put.bucket(bucket).key(manifestKey).contentType("application/json").cacheControl("no-cache"),
                 RequestBody.fromBytes(manifest.toJson()));
+    }
+
+    /**
+     * The bucket's lifecycle rule deletes rejected originals after a few days. An S3-compatible store without tagging
+     * (S3Proxy, locally) answers 501: the rejection stands, the original just stays.
+     */
+    private void tagRejected(String key) {
+        try {
+            s3.putObjectTagging(PutObjectTaggingRequest.builder().bucket(bucket).key(key).tagging(Tagging.builder()
+                    .tagSet(Tag.builder().key(REJECTED_TAG).value(Manifest.REJECTED).build()).build()).build());
+        } catch (S3Exception e) {
+            if (e.statusCode() != 501) {
+                throw e;
+            }
+            log.atWarn().addKeyValue("key", key).log("this S3 does not support object tags: the rejected original will not expire");
+        }
     }
 
     private Optional<HeadObjectResponse> head(String key) {

@@ -23,6 +23,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code events/s3-object-created.json} through the real handler against S3Proxy. */
@@ -121,8 +122,10 @@ class ImageResizerHandlerTest {
     @Test
     void aBadImageGetsARejectedManifestWithItsReasonAndNoVariants() throws Exception {
         putOriginal("this is not a picture".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "image/jpeg");
+        List<PutObjectTaggingRequest> tagging = new java.util.ArrayList<>();
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(handlerWith(recordingTagging(client, tagging))
+                .handleRequest(S3Events.event("s3-object-created.json"), null));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("rejected");
         JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
@@ -130,6 +133,21 @@ class ImageResizerHandlerTest {
         assertThat(manifest.get("reason").asText()).isEqualTo("not-an-image");
         assertThat(manifest.get("variants").size()).isZero();
         assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "manifest.json");
+        assertThat(tagging).singleElement().satisfies(request -> {
+            assertThat(request.key()).isEqualTo(ORIGINAL);
+            assertThat(request.tagging().tagSet()).extracting(tag -> tag.key() + "=" + tag.value())
+                    .containsExactly("mediagate-status=rejected");
+        });
+    }
+
+    @Test
+    void aStoreWithoutObjectTagsStillGetsTheRejectedManifest() throws Exception {
+        putOriginal(new byte[0], "image/png");
+
+        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("outcome").asText()).isEqualTo("rejected");
+        assertThat(keys()).contains(VARIANTS + "manifest.json");
     }
 
     @Test
@@ -174,6 +192,22 @@ class ImageResizerHandlerTest {
         Settings settings = Settings.fromEnvironment();
         return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, 26_214_400L,
                 new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC()));
+    }
+
+    /** The real client, except that putObjectTagging (which S3Proxy does not implement) is recorded and answered as S3 would. */
+    static S3Client recordingTagging(S3Client real, List<PutObjectTaggingRequest> requests) {
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("putObjectTagging") && args[0] instanceof PutObjectTaggingRequest request) {
+                        requests.add(request);
+                        return software.amazon.awssdk.services.s3.model.PutObjectTaggingResponse.builder().build();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** The real client, except that its {@code n}-th putObject fails as a dropped connection would. */

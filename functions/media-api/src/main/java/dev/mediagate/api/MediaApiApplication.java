@@ -5,12 +5,21 @@ import dev.mediagate.api.files.FilesFeature;
 import dev.mediagate.api.upload.UploadFeature;
 import dev.mediagate.api.web.WebFeature;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
+import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
-/** The Spring Boot application behind every route; features are imported, never scanned, to keep cold starts short. */
+/**
+ * The Spring Boot application behind every route. Features are imported, never scanned, and only the five
+ * auto-configurations a JSON API needs are applied, rather than evaluating Boot's whole list: cold starts stay short.
+ */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+@ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, JacksonAutoConfiguration.class,
+        HttpMessageConvertersAutoConfiguration.class, DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class})
 @Import({AwsClients.class, WebFeature.class, UploadFeature.class, CdnFeature.class, FilesFeature.class})
 public class MediaApiApplication {
 }
