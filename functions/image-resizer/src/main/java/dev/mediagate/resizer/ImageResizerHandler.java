@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.core.Metrics;
 import dev.mediagate.core.S3EndpointConfig;
 import dev.mediagate.core.Settings;
 import dev.mediagate.core.UploadConfig;
@@ -39,9 +40,12 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
     }
 
     private ImageResizerHandler(Settings settings) {
-        this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)),
-                UploadConfig.from(settings).bucket(), UploadConfig.from(settings).maxUploadBytes(),
-                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC()));
+        this(settings, UploadConfig.from(settings));
+    }
+
+    private ImageResizerHandler(Settings settings, UploadConfig upload) {
+        this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(), upload.maxUploadBytes(),
+                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer")));
     }
 
     ImageResizerHandler(MediaProcessor processor) {

@@ -6,6 +6,7 @@ import dev.mediagate.core.Manifest;
 import dev.mediagate.core.MediaKeys;
 import dev.mediagate.core.MediaKeys.OriginalKey;
 import dev.mediagate.core.MediaType;
+import dev.mediagate.core.Metrics;
 import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.core.image.ImagePipeline;
 import dev.mediagate.core.image.MediaOutcome;
@@ -41,13 +42,15 @@ final class MediaProcessor {
     private final long maxSourceBytes;
     private final ImagePipeline pipeline;
     private final Clock clock;
+    private final Metrics metrics;
 
-    MediaProcessor(S3Client s3, String bucket, long maxSourceBytes, ImagePipeline pipeline, Clock clock) {
+    MediaProcessor(S3Client s3, String bucket, long maxSourceBytes, ImagePipeline pipeline, Clock clock, Metrics metrics) {
         this.s3 = s3;
         this.bucket = bucket;
         this.maxSourceBytes = maxSourceBytes;
         this.pipeline = pipeline;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     ProcessingResult process(String eventBucket, String key) {
@@ -74,13 +77,20 @@ final class MediaProcessor {
             tagRejected(key);
         }
         putManifest(manifestKey, manifest);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (manifest.isReady()) {
+            metrics.put(Map.of(), "Count", Map.of("VariantsMade", manifest.variants().size()));
+            metrics.put(Map.of(), "Milliseconds", Map.of("ResizeMs", millis));
+        } else {
+            metrics.count("Rejections", Map.of("Reason", manifest.reason()));
+        }
         log.atInfo()
                 .addKeyValue("fileId", original.get().fileId().value())
                 .addKeyValue("owner", original.get().owner().value())
                 .addKeyValue("status", manifest.status())
                 .addKeyValue("reason", manifest.reason())
                 .addKeyValue("variants", manifest.variants().size())
-                .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
+                .addKeyValue("durationMs", millis)
                 .log("processed {}", manifest.status());
         return new ProcessingResult(key, manifest.status(), manifest.reason());
     }

@@ -191,7 +191,7 @@ class ImageResizerHandlerTest {
     private static ImageResizerHandler handlerWith(S3Client s3) {
         Settings settings = Settings.fromEnvironment();
         return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, 26_214_400L,
-                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC()));
+                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), dev.mediagate.core.Metrics.toStandardOutput("image-resizer")));
     }
 
     /** The real client, except that putObjectTagging (which S3Proxy does not implement) is recorded and answered as S3 would. */

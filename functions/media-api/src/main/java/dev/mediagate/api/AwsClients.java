@@ -1,5 +1,6 @@
 package dev.mediagate.api;
 
+import dev.mediagate.core.Metrics;
 import dev.mediagate.core.S3EndpointConfig;
 import dev.mediagate.core.Settings;
 import dev.mediagate.core.aws.S3Clients;
@@ -23,6 +24,11 @@ class AwsClients {
     @Bean
     S3EndpointConfig s3EndpointConfig(Settings settings) {
         return S3EndpointConfig.from(settings);
+    }
+
+    @Bean
+    Metrics metrics() {
+        return Metrics.toStandardOutput("media-api");
     }
 
     @Bean

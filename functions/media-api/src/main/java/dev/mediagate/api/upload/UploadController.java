@@ -1,10 +1,12 @@
 package dev.mediagate.api.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediagate.core.Metrics;
 import dev.mediagate.core.Owner;
 import dev.mediagate.core.UploadPolicy;
 import dev.mediagate.core.UploadRequest;
 import java.net.URI;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -21,10 +23,12 @@ class UploadController {
 
     private final UploadPolicy policy;
     private final UploadSigner signer;
+    private final Metrics metrics;
 
-    UploadController(UploadPolicy policy, UploadSigner signer) {
+    UploadController(UploadPolicy policy, UploadSigner signer, Metrics metrics) {
         this.policy = policy;
         this.signer = signer;
+        this.metrics = metrics;
     }
 
     @PostMapping(path = "/uploads", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -36,6 +40,7 @@ class UploadController {
                 .addKeyValue("contentType", request.contentType().mimeType())
                 .addKeyValue("size", request.size())
                 .log("upload URL issued");
+        metrics.count("UploadsIssued", Map.of("ContentType", request.contentType().mimeType()));
         return ResponseEntity.created(URI.create("/files/" + ticket.fileId().value())).body(UploadResponse.of(ticket));
     }
 }
