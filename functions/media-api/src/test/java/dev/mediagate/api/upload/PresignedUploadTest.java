@@ -191,9 +191,16 @@ class PresignedUploadTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).expectContinue(true)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
         headers.forEach(request::header);
-        // A fresh HTTP/1.1 connection per PUT: a server may close one after refusing a request.
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        for (int attempt = 1; ; attempt++) {
+            // A fresh HTTP/1.1 connection per PUT. A server that refuses may close it while the body is still being
+            // sent; the object is never stored then, so asking again for the answer is safe.
+            try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 }
