@@ -19,6 +19,9 @@ final class BenchEnvironment {
         System.setProperty("aws.secretAccessKey", "mediagate-bench-secret-key-000000000000");
         System.setProperty("aws.region", "eu-west-1");
         System.setProperty("MEDIA_BUCKET", "mediagate-bench-000000000000-eu-west-1");
+        // No S3 here: priming's GET /files meets a refused connection at once instead of a DNS wait.
+        System.setProperty("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9");
+        System.setProperty("S3_FORCE_PATH_STYLE", "true");
         System.setProperty("CDN_BASE_URL", "https://d111111abcdef8.cloudfront.net");
         System.setProperty("CDN_KEY_PAIR_ID", "K2MEDIAGATEBENCH");
         // bench/run passes a key made once, so that cold starts do not include generating one.

@@ -35,7 +35,7 @@ final class LocalS3Server implements AutoCloseable {
                 .blobStore(wrap.apply(new FilesystemNio2BlobStore(storage.toString())))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
-                .stopTimeout(1000)
+                .stopTimeout(0)
                 .corsRules(new CrossOriginResourceSharing(allowedOrigins, List.of("GET", "HEAD", "PUT"), UPLOAD_HEADERS,
                         List.of("ETag"), "false"))
                 .build();

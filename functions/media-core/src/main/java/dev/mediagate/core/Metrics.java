@@ -17,6 +17,7 @@ public final class Metrics {
 
     public static final String NAMESPACE = "mediagate";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ThreadLocal<Boolean> SUPPRESSED = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final String function;
     private final PrintStream out;
@@ -32,8 +33,21 @@ public final class Metrics {
         return new Metrics(function, System.out, Clock.systemUTC());
     }
 
+    /** Runs work that must not count, such as SnapStart priming with synthetic requests. */
+    public static void suppressedDuring(Runnable work) {
+        SUPPRESSED.set(Boolean.TRUE);
+        try {
+            work.run();
+        } finally {
+            SUPPRESSED.remove();
+        }
+    }
+
     /** One EMF record: {@code values} maps metric names to values in {@code unit} (Count, Milliseconds, …). */
     public void put(Map<String, String> dimensions, String unit, Map<String, ? extends Number> values) {
+        if (SUPPRESSED.get()) {
+            return;
+        }
         ObjectNode record = JSON.createObjectNode();
         ObjectNode aws = record.putObject("_aws");
         aws.put("Timestamp", clock.millis());

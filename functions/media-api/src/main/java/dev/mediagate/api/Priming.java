@@ -1,0 +1,75 @@
+package dev.mediagate.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+
+/**
+ * Synthetic requests run before a SnapStart snapshot, so that Spring's lazy beans, Jackson, the presigner, the S3 client
+ * and the RSA signing path are loaded and compiled in the snapshot rather than on a user's first request. They come
+ * from a caller no token can name ({@code https://snapstart-priming.invalid/}), write nothing to S3 and count in no metric.
+ */
+final class Priming {
+
+    static final String ISSUER = "https://snapstart-priming.invalid/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Priming() {
+    }
+
+    static void prime(StreamLambdaHandler handler, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            String caller = "priming-" + round;
+            invoke(handler, event("POST", "/uploads", "POST /uploads", caller,
+                    "{\"filename\":\"priming.jpg\",\"contentType\":\"image/jpeg\",\"size\":1024}"));
+            invoke(handler, event("POST", "/cdn-cookies", "POST /cdn-cookies", caller, null));
+            if (round < 2) {
+                String fileId = UUID.randomUUID().toString();
+                ObjectNode get = event("GET", "/files/" + fileId, "GET /files/{fileId}", caller, null);
+                get.putObject("pathParameters").put("fileId", fileId);
+                invoke(handler, get);
+            }
+        }
+    }
+
+    private static ObjectNode event(String method, String path, String routeKey, String subject, String body) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", routeKey);
+        event.put("rawPath", path);
+        event.put("rawQueryString", "");
+        ObjectNode headers = event.putObject("headers");
+        headers.put("host", "priming.invalid");
+        headers.put("accept", "application/json");
+        if (body != null) {
+            headers.put("content-type", "application/json");
+            event.put("body", body);
+        }
+        event.put("isBase64Encoded", false);
+        ObjectNode context = event.putObject("requestContext");
+        context.put("requestId", "priming");
+        context.put("routeKey", routeKey);
+        context.put("stage", "$default");
+        ObjectNode http = context.putObject("http");
+        http.put("method", method);
+        http.put("path", path);
+        http.put("protocol", "HTTP/1.1");
+        http.put("sourceIp", "127.0.0.1");
+        ObjectNode claims = context.putObject("authorizer").putObject("jwt").putObject("claims");
+        claims.put("iss", ISSUER);
+        claims.put("sub", subject);
+        return event;
+    }
+
+    private static void invoke(StreamLambdaHandler handler, ObjectNode event) {
+        try {
+            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), new ByteArrayOutputStream(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
