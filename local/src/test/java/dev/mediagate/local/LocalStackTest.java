@@ -123,6 +123,16 @@ class LocalStackTest {
         assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(send(get("/files/x", forged)).statusCode()).isEqualTo(401);
         assertThat(send(get("/files/x", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.")).statusCode()).isEqualTo(401);
+        java.security.KeyPair issuerKeys = LocalKeys.loadOrCreate(data.resolve("keys"), "token-issuer");
+        java.time.Clock lastWeek = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(-7));
+        String otherIssuer = new DevTokens(issuerKeys, "https://evil.example/", java.util.List.of("mediagate"), java.time.Clock.systemUTC()).mint("alice");
+        String otherAudience = new DevTokens(issuerKeys, "https://auth.example.com/", java.util.List.of("other-app"), java.time.Clock.systemUTC()).mint("alice");
+        String expired = new DevTokens(issuerKeys, "https://auth.example.com/", java.util.List.of("mediagate"), lastWeek).mint("alice");
+        String valid = new DevTokens(issuerKeys, "https://auth.example.com/", java.util.List.of("mediagate"), java.time.Clock.systemUTC()).mint("alice");
+        assertThat(send(get("/files/x", otherIssuer)).statusCode()).isEqualTo(401);
+        assertThat(send(get("/files/x", otherAudience)).statusCode()).isEqualTo(401);
+        assertThat(send(get("/files/x", expired)).statusCode()).isEqualTo(401);
+        assertThat(send(get("/files/x", valid)).statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -24,6 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class CallerFilter extends OncePerRequestFilter {
 
     static final String OWNER_ATTRIBUTE = Owner.class.getName();
+    /** Every request body of this API is a few hundred bytes of JSON; anything far larger is refused unread. */
+    static final long MAX_BODY_BYTES = 16 * 1024;
     private static final Logger log = LoggerFactory.getLogger("mediagate.access");
 
     @Override
@@ -36,6 +38,9 @@ final class CallerFilter extends OncePerRequestFilter {
         try {
             if (owner.isEmpty()) {
                 writeUnauthorized(response);
+            } else if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+                writeProblem(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Payload Too Large",
+                        "The request body must be at most " + MAX_BODY_BYTES + " bytes.");
             } else {
                 MDC.put("owner", owner.get().value());
                 request.setAttribute(OWNER_ATTRIBUTE, owner.get());
@@ -77,11 +82,15 @@ final class CallerFilter extends OncePerRequestFilter {
     }
 
     private static void writeUnauthorized(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Bearer");
+        writeProblem(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized", "A valid bearer token is required.");
+    }
+
+    private static void writeProblem(HttpServletResponse response, int status, String title, String detail) throws IOException {
+        response.setStatus(status);
         response.setContentType("application/problem+json");
-        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
-                + "\"detail\":\"A valid bearer token is required.\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -133,6 +133,32 @@ class UploadValidationTest {
     }
 
     @Test
+    void refusesABodyLargerThan16KibWith413() {
+        String body = "{\"filename\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"size\":10,\"padding\":\"" + "x".repeat(20_000) + "\"}";
+
+        ApiResponse response = invoke(withBody(UPLOAD, body));
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
+    void refusesDeeplyNestedJsonWithoutFailing() {
+        String deep = "[".repeat(5_000) + "]".repeat(5_000);
+
+        ApiResponse response = invoke(withBody(UPLOAD, "{\"filename\":" + deep + "}"));
+
+        assertThat(response.status()).isEqualTo(400);
+    }
+
+    @Test
+    void keepsLookalikeSlashesAsPartOfTheNameAndEncodesThem() {
+        JsonNode headers = invoke(withBody(UPLOAD, body("..\uFF0F..\uFF0Fpasswd"))).body().at("/upload/headers");
+
+        assertThat(headers.get("x-amz-meta-filename").asText()).isEqualTo("..%EF%BC%8F..%EF%BC%8Fpasswd");
+    }
+
+    @Test
     void answers415ForAnotherMediaType() {
         ObjectNode event = withBody(UPLOAD, "filename=a.jpg");
         ((ObjectNode) event.get("headers")).put("content-type", "application/x-www-form-urlencoded");
