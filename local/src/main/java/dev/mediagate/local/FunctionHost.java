@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs the functions of {@code template.yaml} in this JVM as Lambda would: the {@code Handler} class is constructed once
- * (init), then invoked one event at a time per function, with the function's environment from the template. All
+ * Runs the functions of {@code template.yaml} in this JVM as Lambda would: each instance of a {@code Handler} class is
+ * constructed once (init) and runs one event at a time; more instances start when all are busy, up to a limit, as
+ * Lambda scales out. The function's environment comes from the template. All
  * functions share this JVM, so their environments become system properties, which the handlers' settings read first.
  */
 final class FunctionHost {
@@ -22,10 +23,45 @@ final class FunctionHost {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SamTemplate template;
-    private final Map<String, Object> handlers = new ConcurrentHashMap<>();
+    private final int maxInstances;
+    private final Map<String, Instances> instances = new ConcurrentHashMap<>();
 
-    FunctionHost(SamTemplate template) {
+    /** {@code maxInstances}: like Lambda's concurrency, how many initialised copies of a function may run at once. */
+    FunctionHost(SamTemplate template, int maxInstances) {
         this.template = template;
+        this.maxInstances = maxInstances;
+    }
+
+    /** Idle initialised handlers of one function; a new one is initialised only when all are busy, up to the limit. */
+    private final class Instances {
+        private final String logicalId;
+        private final java.util.concurrent.BlockingQueue<Object> idle = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+
+        Instances(String logicalId) {
+            this.logicalId = logicalId;
+        }
+
+        Object acquire() {
+            Object handler = idle.poll();
+            if (handler != null) {
+                return handler;
+            }
+            if (created.incrementAndGet() <= maxInstances) {
+                return newHandler(logicalId);
+            }
+            created.decrementAndGet();
+            try {
+                return idle.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + logicalId, e);
+            }
+        }
+
+        void release(Object handler) {
+            idle.add(handler);
+        }
     }
 
     /** Every function's environment from the template, then the local stack's own values (endpoints, keys) on top. */
@@ -40,16 +76,20 @@ final class FunctionHost {
         localOverrides.forEach(System::setProperty);
     }
 
-    /** Initialises every function now, as Lambda would before the first event: the ready line means ready. */
+    /** Initialises one instance of every function now, as Lambda would before the first event: the ready line means ready. */
     void initialiseAll() {
-        template.logicalIdsOfType("AWS::Serverless::Function").forEach(this::handler);
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            Instances pool = instances(function);
+            pool.release(pool.acquire());
+        }
     }
 
     /** Invokes the function with the event's bytes, as {@code sam local invoke} does, and returns what it returned. */
     byte[] invoke(String logicalId, byte[] event) {
-        Object handler = handler(logicalId);
+        Instances pool = instances(logicalId);
+        Object handler = pool.acquire();
         LocalContext context = LocalContext.start(logicalId, intProperty(logicalId, "Timeout", 3), intProperty(logicalId, "MemorySize", 128));
-        synchronized (handler) {
+        try {
             try {
                 if (handler instanceof RequestStreamHandler stream) {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -64,21 +104,31 @@ final class FunctionHost {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        } finally {
+            pool.release(handler);
         }
     }
 
-    /** Constructs the handler on first use: its constructor is the function's init phase. */
-    Object handler(String logicalId) {
-        return handlers.computeIfAbsent(logicalId, id -> {
-            String handler = template.resolve(template.properties(id).get("Handler"));
-            String className = handler.split("::")[0];
-            try {
-                return Class.forName(className).getConstructor().newInstance();
-            } catch (ReflectiveOperationException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new IllegalStateException(id + " failed to initialise: " + cause.getMessage(), cause);
-            }
-        });
+    private Instances instances(String logicalId) {
+        if (!template.logicalIdsOfType("AWS::Serverless::Function").contains(logicalId)) {
+            throw new IllegalArgumentException("template.yaml has no function " + logicalId);
+        }
+        return instances.computeIfAbsent(logicalId, Instances::new);
+    }
+
+    /**
+     * Constructs a handler: its constructor is the function's init phase. One at a time: in Lambda every instance has
+     * its own JVM, here they share one, and the Spring container keeps static state while it starts.
+     */
+    private synchronized Object newHandler(String logicalId) {
+        String handler = template.resolve(template.properties(logicalId).get("Handler"));
+        String className = handler.split("::")[0];
+        try {
+            return Class.forName(className).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(logicalId + " failed to initialise: " + cause.getMessage(), cause);
+        }
     }
 
     private int intProperty(String logicalId, String name, int fallback) {

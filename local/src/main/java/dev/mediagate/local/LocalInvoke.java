@@ -40,7 +40,7 @@ final class LocalInvoke {
         }
         LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
         try (LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), 0, List.of(), store -> store)) {
-            FunctionHost functions = new FunctionHost(template);
+            FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION);
             functions.configure(LocalStack.overrides(s3, "http://127.0.0.1:" + options.cdnPort(),
                     LocalKeys.privateKeyFile(options.dataDir().resolve("keys"), "cloudfront")));
             s3.ensureBucket(template.environment(function).get("MEDIA_BUCKET"));

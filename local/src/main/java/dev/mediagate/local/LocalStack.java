@@ -21,9 +21,12 @@ import java.util.concurrent.CountDownLatch;
 public final class LocalStack implements AutoCloseable {
 
     static final String KEY_PAIR_ID = "K2MEDIAGATELOCAL";
+    /** Concurrent instances per function, as Lambda would scale out; two cores rarely need more. */
+    static final int INSTANCES_PER_FUNCTION = 4;
     private static final String USAGE = """
             usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--template template.yaml]
-                   java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]""";
+                   java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]
+                   java -jar local/target/mediagate-local.jar load [--clients 200] [--template template.yaml]""";
 
     private final LocalS3Server s3;
     private final AsyncInvoker invoker;
@@ -88,6 +91,9 @@ public final class LocalStack implements AutoCloseable {
             if (!arguments.isEmpty() && arguments.get(0).equals("invoke")) {
                 System.exit(LocalInvoke.run(arguments.subList(1, arguments.size())));
             }
+            if (!arguments.isEmpty() && arguments.get(0).equals("load")) {
+                System.exit(LoadDriver.run(arguments.subList(1, arguments.size())));
+            }
             if (arguments.contains("--help") || arguments.contains("-h")) {
                 System.out.println(USAGE);
                 return;
@@ -114,7 +120,7 @@ public final class LocalStack implements AutoCloseable {
         SamTemplate template = SamTemplate.load(options.template());
         KeyPair cloudFront = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
         KeyPair issuerKeys = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "token-issuer");
-        FunctionHost functions = new FunctionHost(template);
+        FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION);
         ApiGateway api = new ApiGateway(options.apiPort(), HttpRoute.from(template), functions);
         List<String> origins = new ArrayList<>(List.of("http://127.0.0.1:" + api.port(), "http://localhost:" + api.port()));
         template.parameterValue("AllowedOrigins").ifPresent(list -> List.of(list.split(",")).forEach(origin -> {
@@ -124,7 +130,7 @@ public final class LocalStack implements AutoCloseable {
         }));
         String bucket = template.environment("MediaApiFunction").get("MEDIA_BUCKET");
         CdnEdge cdn = new CdnEdge(options.cdnPort(), new CloudFrontVerifier(Map.of(KEY_PAIR_ID, cloudFront.getPublic())), bucket, origins);
-        AsyncInvoker invoker = new AsyncInvoker(functions, options.dataDir().resolve("dlq"), retryDelay, 2);
+        AsyncInvoker invoker = new AsyncInvoker(functions, options.dataDir().resolve("dlq"), retryDelay, INSTANCES_PER_FUNCTION);
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
                 store -> new NotifyingBlobStore(store, NotificationRule.from(template), invoker));
         s3.ensureBucket(bucket);
