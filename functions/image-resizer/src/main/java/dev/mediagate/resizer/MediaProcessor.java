@@ -116,19 +116,40 @@ final class MediaProcessor {
             }
             case MediaOutcome.Document document -> manifest(original.fileId(), Manifest.READY, null, bare, Map.of(), null);
             case MediaOutcome.Image image -> {
-                Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
-                for (MediaOutcome.Variant variant : image.variants()) {
-                    String variantKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(), variant.type().extension());
-                    s3.putObject(put -> put.bucket(bucket).key(variantKey).contentType(variant.type().mimeType())
-                            .cacheControl(VARIANT_CACHE_CONTROL), RequestBody.fromBytes(variant.bytes()));
-                    variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
-                            variant.type().mimeType(), variant.bytes().length));
-                }
+                Map<String, Manifest.VariantEntry> variants = writeVariants(original, image);
                 Manifest.Source source = new Manifest.Source(key, etag, filename, head.contentType(), size, image.width(), image.height(),
                         image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null);
                 yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder());
             }
         };
+    }
+
+    /**
+     * All variants or none: when a write fails, the ones already written are removed before the error goes up, so the
+     * bucket holds nothing beyond the original until a retry writes the full set (a killed process leaves some behind,
+     * which the retry overwrites).
+     */
+    private Map<String, Manifest.VariantEntry> writeVariants(OriginalKey original, MediaOutcome.Image image) {
+        Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
+        try {
+            for (MediaOutcome.Variant variant : image.variants()) {
+                String variantKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(), variant.type().extension());
+                s3.putObject(put -> put.bucket(bucket).key(variantKey).contentType(variant.type().mimeType())
+                        .cacheControl(VARIANT_CACHE_CONTROL), RequestBody.fromBytes(variant.bytes()));
+                variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
+                        variant.type().mimeType(), variant.bytes().length));
+            }
+            return variants;
+        } catch (RuntimeException e) {
+            for (Manifest.VariantEntry written : variants.values()) {
+                try {
+                    s3.deleteObject(delete -> delete.bucket(bucket).key(written.key()));
+                } catch (RuntimeException cleanupFailure) {
+                    e.addSuppressed(cleanupFailure);
+                }
+            }
+            throw e;
+        }
     }
 
     private Manifest rejected(FileId fileId, Manifest.Source source, RejectionReason reason) {

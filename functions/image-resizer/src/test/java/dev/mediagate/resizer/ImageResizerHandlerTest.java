@@ -113,10 +113,44 @@ class ImageResizerHandlerTest {
 
         assertThatThrownBy(() -> failing.handleRequest(S3Events.event("s3-object-created.json"), null))
                 .isInstanceOf(SdkClientException.class);
-        assertThat(keys()).doesNotContain(VARIANTS + "manifest.json");
+        assertThat(keys()).containsExactly(ORIGINAL);
 
         new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
         assertThat(keys()).contains(VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg", VARIANTS + "large.jpg", VARIANTS + "manifest.json");
+    }
+
+    @Test
+    void aTimeoutWhileWritingVariantsLeavesNothingBeyondTheOriginalThenTheRetryCompletes() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        ImageResizerHandler slow = handlerWith(failingOnPut(client, 3,
+                () -> software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(20_000)));
+
+        assertThatThrownBy(() -> slow.handleRequest(S3Events.event("s3-object-created.json"), null))
+                .isInstanceOf(software.amazon.awssdk.core.exception.ApiCallTimeoutException.class);
+        assertThat(keys()).containsExactly(ORIGINAL);
+
+        new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+        assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
+                VARIANTS + "large.jpg", VARIANTS + "manifest.json");
+    }
+
+    @Test
+    void aProcessKilledBetweenVariantsLeavesNoManifestAndTheRetryWritesTheFullSet() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        ImageResizerHandler killed = handlerWith(failingOnPut(client, 2, () -> new KilledProcess()));
+
+        assertThatThrownBy(() -> killed.handleRequest(S3Events.event("s3-object-created.json"), null)).isInstanceOf(KilledProcess.class);
+        assertThat(keys()).doesNotContain(VARIANTS + "manifest.json");
+
+        JsonNode retry = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+        assertThat(retry.get(0).get("outcome").asText()).isEqualTo("ready");
+        assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
+                VARIANTS + "large.jpg", VARIANTS + "manifest.json");
+    }
+
+    /** Stands for the runtime stopping the process mid-invocation: an Error, which no code path handles. */
+    static final class KilledProcess extends Error {
+        private static final long serialVersionUID = 1L;
     }
 
     @Test
@@ -212,11 +246,16 @@ class ImageResizerHandlerTest {
 
     /** The real client, except that its {@code n}-th putObject fails as a dropped connection would. */
     static S3Client failingOnPut(S3Client real, int n) {
+        return failingOnPut(real, n, () -> SdkClientException.create("injected: connection reset while writing"));
+    }
+
+    /** The real client, except that its {@code n}-th putObject throws what {@code fault} makes. */
+    static S3Client failingOnPut(S3Client real, int n, java.util.function.Supplier<Throwable> fault) {
         AtomicInteger puts = new AtomicInteger();
         return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("putObject") && puts.incrementAndGet() == n) {
-                        throw SdkClientException.create("injected: connection reset while writing");
+                        throw fault.get();
                     }
                     try {
                         return method.invoke(real, args);
