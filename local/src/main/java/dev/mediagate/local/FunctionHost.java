@@ -48,7 +48,12 @@ final class FunctionHost {
                 return handler;
             }
             if (created.incrementAndGet() <= maxInstances) {
-                return newHandler(logicalId);
+                try {
+                    return newHandler(logicalId);
+                } catch (RuntimeException e) {
+                    created.decrementAndGet();
+                    throw e;
+                }
             }
             created.decrementAndGet();
             try {
