@@ -2,6 +2,7 @@ package dev.mediagate.bench;
 
 import dev.mediagate.core.MediaType;
 import dev.mediagate.core.image.ImagePipeline;
+import dev.mediagate.core.image.Jpeg;
 import dev.mediagate.core.image.MediaOutcome;
 import dev.mediagate.core.image.ResizeConfig;
 import dev.mediagate.core.image.VariantSpec;
@@ -19,11 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 
 /**
  * The default variant set from 12 MP and 24 MP photo-like JPEGs, in this JVM, against {@code vipsthumbnail} run once per
@@ -133,7 +130,7 @@ public final class ResizeBenchmark {
     }
 
     /** A photo stand-in that compresses like one: smooth light, textured detail, sharp edges and sensor noise. */
-    static byte[] photoLike(int width, int height) throws IOException {
+    static byte[] photoLike(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         Random noise = new Random(42);
@@ -149,16 +146,7 @@ public final class ResizeBenchmark {
                 }
             }
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(0.9f);
-            writer.setOutput(stream);
-            writer.write(null, new IIOImage(image, null, null), param);
-        }
-        return out.toByteArray();
+        return Jpeg.encode(image, 90);
     }
 
     static double psnr(BufferedImage a, BufferedImage b) {

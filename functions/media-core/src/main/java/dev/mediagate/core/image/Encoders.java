@@ -6,11 +6,7 @@ import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 
 /** Variants are written from bare pixels with no metadata: nothing of the source's EXIF, GPS, XMP, IPTC or comments survives. */
 final class Encoders {
@@ -22,20 +18,7 @@ final class Encoders {
     static byte[] jpeg(Pixels bgr, int quality) {
         BufferedImage image = new BufferedImage(bgr.width(), bgr.height(), BufferedImage.TYPE_3BYTE_BGR);
         System.arraycopy(bgr.data(), 0, ((DataBufferByte) image.getRaster().getDataBuffer()).getData(), 0, bgr.data().length);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bgr.width() * bgr.height() / 4 + 1024);
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality / 100f);
-            writer.setOutput(stream);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException("JPEG encoding failed", e);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
+        return Jpeg.encode(image, quality);
     }
 
     /** PNG with alpha of 4-channel premultiplied ABGR pixels. */
