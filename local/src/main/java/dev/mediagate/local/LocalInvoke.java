@@ -39,6 +39,8 @@ final class LocalInvoke {
                     + template.logicalIdsOfType("AWS::Serverless::Function"));
         }
         LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
+        // The functions read their settings from system properties: leave them as they were (a stack may share this JVM).
+        java.util.Properties before = (java.util.Properties) System.getProperties().clone();
         try (LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), 0, List.of(), store -> store)) {
             FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION);
             functions.configure(LocalStack.overrides(s3, "http://127.0.0.1:" + options.cdnPort(),
@@ -53,6 +55,8 @@ final class LocalInvoke {
             }
             System.out.println(new String(result, StandardCharsets.UTF_8));
             return 0;
+        } finally {
+            System.setProperties(before);
         }
     }
 }

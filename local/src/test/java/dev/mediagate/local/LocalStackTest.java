@@ -13,29 +13,22 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The whole stack on free ports, driven over HTTP as a frontend would. */
 class LocalStackTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
     static Path data;
     static LocalStack stack;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml")), Duration.ofMillis(200));
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
+        stack = RunningStack.get();
+        data = RunningStack.data();
     }
 
     @Test

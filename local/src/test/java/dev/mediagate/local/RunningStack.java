@@ -1,0 +1,31 @@
+package dev.mediagate.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** One local stack on free ports for every test class of this JVM that needs it, stopped when the JVM exits. */
+final class RunningStack {
+
+    private static LocalStack stack;
+    private static Path data;
+
+    private RunningStack() {
+    }
+
+    static synchronized LocalStack get() throws Exception {
+        if (stack == null) {
+            data = Files.createTempDirectory("mediagate-test-stack");
+            stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml")),
+                    Duration.ofMillis(200));
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        }
+        return stack;
+    }
+
+    /** The stack's data directory: keys, S3 files, dead letters. */
+    static synchronized Path data() throws Exception {
+        get();
+        return data;
+    }
+}
