@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -42,6 +43,8 @@ public final class ImagePipeline {
             throw new IllegalStateException("the WebP ImageIO plugin is not on the classpath");
         }
     }
+
+    private static final double MIN_REDUCTION_FOR_FAST_DECODE = 1.5;
 
     private final ResizeConfig config;
 
@@ -71,19 +74,19 @@ public final class ImagePipeline {
     }
 
     private Image image(byte[] bytes, MediaType type) throws ImageRejectedException {
-        Decoded decoded = decode(bytes, type);
         int orientation = type == MediaType.GIF ? 1 : Orientation.read(bytes);
-        Pixels source = decoded.pixels();
-        boolean swap = Orientation.swapsAxes(orientation);
-        int uprightWidth = swap ? source.height() : source.width();
-        int uprightHeight = swap ? source.width() : source.height();
         List<VariantSpec> largestFirst = new ArrayList<>(config.variants());
         largestFirst.sort(Comparator.comparingLong((VariantSpec v) -> (long) v.width() * v.height()).reversed());
+        Decoded decoded = decode(bytes, type, orientation);
+        Pixels source = decoded.pixels();
+        boolean swap = Orientation.swapsAxes(orientation);
+        int uprightWidth = swap ? decoded.height() : decoded.width();
+        int uprightHeight = swap ? decoded.width() : decoded.height();
         Map<VariantSpec, Pixels> rendered = new HashMap<>();
         Map<VariantSpec, CompletableFuture<Variant>> encoded = new HashMap<>();
         Pixels fullFrame = null;
         for (VariantSpec spec : largestFirst) {
-            Plan plan = plan(source, orientation, uprightWidth, uprightHeight, spec);
+            Plan plan = plan(decoded.width(), decoded.height(), orientation, spec).on(source, decoded.width(), decoded.height());
             // A smaller full-frame variant is reduced from the previous one when that still leaves 2x: same quality, far less work.
             Pixels base = !spec.cover() && fullFrame != null
                     && fullFrame.width() >= 2 * plan.width() && fullFrame.height() >= 2 * plan.height() ? fullFrame : source;
@@ -95,7 +98,7 @@ public final class ImagePipeline {
             }
             Pixels upright = Orientation.apply(stored, orientation);
             rendered.put(spec, upright);
-            encoded.put(spec, CompletableFuture.supplyAsync(() -> encode(spec.name(), upright)));
+            encoded.put(spec, CompletableFuture.supplyAsync(() -> encode(spec.name(), upright), ForkJoinPool.commonPool()));
         }
         List<Variant> variants = new ArrayList<>();
         for (VariantSpec spec : config.variants()) {
@@ -108,9 +111,25 @@ public final class ImagePipeline {
 
     /** Where to crop the stored (not yet upright) pixels, and to what size to reduce them, for one variant. */
     private record Plan(int cropX, int cropY, int cropWidth, int cropHeight, int width, int height) {
+
+        /** The same plan on pixels decoded at a reduced size: the crop scales, the variant's size does not. */
+        Plan on(Pixels decoded, int fullWidth, int fullHeight) {
+            if (decoded.width() == fullWidth && decoded.height() == fullHeight) {
+                return this;
+            }
+            double sx = (double) decoded.width() / fullWidth;
+            double sy = (double) decoded.height() / fullHeight;
+            int x = (int) Math.floor(cropX * sx);
+            int y = (int) Math.floor(cropY * sy);
+            return new Plan(x, y, Math.min(decoded.width() - x, Math.max(1, (int) Math.round(cropWidth * sx))),
+                    Math.min(decoded.height() - y, Math.max(1, (int) Math.round(cropHeight * sy))), width, height);
+        }
     }
 
-    private static Plan plan(Pixels source, int orientation, int uprightWidth, int uprightHeight, VariantSpec spec) {
+    private static Plan plan(int sourceWidth, int sourceHeight, int orientation, VariantSpec spec) {
+        boolean swap = Orientation.swapsAxes(orientation);
+        int uprightWidth = swap ? sourceHeight : sourceWidth;
+        int uprightHeight = swap ? sourceWidth : sourceHeight;
         int cropW = uprightWidth;
         int cropH = uprightHeight;
         if (spec.cover()) {
@@ -124,11 +143,39 @@ public final class ImagePipeline {
         double scale = Math.min(1.0, Math.min((double) spec.width() / cropW, (double) spec.height() / cropH));
         int targetW = Math.max(1, (int) Math.round(cropW * scale));
         int targetH = Math.max(1, (int) Math.round(cropH * scale));
-        boolean swap = Orientation.swapsAxes(orientation);
         int storedCropW = swap ? cropH : cropW;
         int storedCropH = swap ? cropW : cropH;
-        return new Plan((source.width() - storedCropW) / 2, (source.height() - storedCropH) / 2, storedCropW, storedCropH,
+        return new Plan((sourceWidth - storedCropW) / 2, (sourceHeight - storedCropH) / 2, storedCropW, storedCropH,
                 swap ? targetH : targetW, swap ? targetW : targetH);
+    }
+
+    /**
+     * How far a JPEG may be reduced while decoding (as a power of two, 0–3): as far as every variant's box step would
+     * take it anyway, so the result is the same picture without ever holding the full-size pixels.
+     */
+    private int decodeShift(int width, int height, int orientation) {
+        int factor = 8;
+        for (VariantSpec spec : config.variants()) {
+            Plan plan = plan(width, height, orientation, spec);
+            factor = Math.min(factor, Math.min(Resampler.boxFactor(plan.cropWidth(), plan.width()),
+                    Resampler.boxFactor(plan.cropHeight(), plan.height())));
+        }
+        return 31 - Integer.numberOfLeadingZeros(Math.max(1, factor));
+    }
+
+    /**
+     * Whether every variant shrinks the picture by {@value #MIN_REDUCTION_FOR_FAST_DECODE}× or more: the reducing decoder
+     * replicates subsampled chroma where ImageIO interpolates it, a difference such a reduction leaves invisible.
+     */
+    private boolean everyVariantReduces(int width, int height, int orientation) {
+        for (VariantSpec spec : config.variants()) {
+            Plan plan = plan(width, height, orientation, spec);
+            if (plan.cropWidth() < MIN_REDUCTION_FOR_FAST_DECODE * plan.width()
+                    || plan.cropHeight() < MIN_REDUCTION_FOR_FAST_DECODE * plan.height()) {
+                return false;
+            }
+        }
+        return !config.variants().isEmpty();
     }
 
     private Variant encode(String name, Pixels pixels) {
@@ -137,14 +184,15 @@ public final class ImagePipeline {
         return new Variant(name, bytes, alpha ? MediaType.PNG : MediaType.JPEG, pixels.width(), pixels.height());
     }
 
-    private record Decoded(Pixels pixels, int frames) {
+    /** The decoded pixels (possibly reduced while decoding) and the source's own size. */
+    private record Decoded(Pixels pixels, int width, int height, int frames) {
     }
 
     /**
      * Tries each plugin for the format in turn, TwelveMonkeys first (it registers ahead of the JDK's readers, and reads
      * CMYK/YCCK, Adobe-inverted and broken-ICC JPEGs the JDK gets wrong or refuses). Only the last failure rejects the file.
      */
-    private Decoded decode(byte[] bytes, MediaType type) throws ImageRejectedException {
+    private Decoded decode(byte[] bytes, MediaType type, int orientation) throws ImageRejectedException {
         List<ImageReader> readers = readers(type);
         if (readers.isEmpty()) {
             throw new ImageRejectedException(RejectionReason.UNSUPPORTED_FORMAT, "no decoder for " + type.mimeType());
@@ -152,7 +200,7 @@ public final class ImagePipeline {
         ImageRejectedException failure = null;
         for (ImageReader reader : readers) {
             try {
-                return decode(bytes, type, reader);
+                return decode(bytes, type, reader, orientation);
             } catch (ImageRejectedException e) {
                 if (e.reason() != RejectionReason.CORRUPT) {
                     throw e;
@@ -165,7 +213,7 @@ public final class ImagePipeline {
         throw failure;
     }
 
-    private Decoded decode(byte[] bytes, MediaType type, ImageReader reader) throws ImageRejectedException {
+    private Decoded decode(byte[] bytes, MediaType type, ImageReader reader, int orientation) throws ImageRejectedException {
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, false, true);
             int width;
@@ -184,6 +232,18 @@ public final class ImagePipeline {
                         + " is more than " + config.maxSourcePixels() + " pixels");
             }
             int frames = frames(reader, type);
+            int shift = type == MediaType.JPEG ? decodeShift(width, height, orientation) : 0;
+            if (shift > 0 || type == MediaType.JPEG && everyVariantReduces(width, height, orientation)) {
+                try {
+                    Pixels reduced = ScaledJpegDecoder.decode(bytes, shift);
+                    if (reduced.width() == (width + (1 << shift) - 1) >> shift
+                            && reduced.height() == (height + (1 << shift) - 1) >> shift) {
+                        return new Decoded(reduced, width, height, frames);
+                    }
+                } catch (ScaledJpegDecoder.Unsupported e) {
+                    // progressive, CMYK, ICC-tagged or damaged: the full decoder below takes it and judges it
+                }
+            }
             TruncationWatch truncation = new TruncationWatch();
             reader.addIIOReadWarningListener(truncation);
             BufferedImage image;
@@ -195,7 +255,7 @@ public final class ImagePipeline {
             if (truncation.truncated) {
                 throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data ends early");
             }
-            return new Decoded(toPixels(image), frames);
+            return new Decoded(toPixels(image), width, height, frames);
         } catch (IOException e) {
             throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType(), e);
         }

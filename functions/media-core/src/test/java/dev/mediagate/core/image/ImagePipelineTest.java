@@ -14,6 +14,7 @@ import dev.mediagate.core.MediaType;
 import dev.mediagate.core.image.MediaOutcome.Image;
 import dev.mediagate.core.image.MediaOutcome.Rejected;
 import dev.mediagate.core.image.MediaOutcome.Variant;
+import dev.mediagate.core.image.Resampler.Pixels;
 import dev.mediagate.testing.Images;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ImagePipelineTest {
@@ -39,20 +41,41 @@ class ImagePipelineTest {
             VariantSpec.parseList("VARIANTS", "thumb=32x32,medium=64x64,square=20x20:cover"), 50_000_000L, 82);
     private final ImagePipeline pipeline = new ImagePipeline(DEFAULTS);
 
-    @ParameterizedTest(name = "orientation {0}")
-    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
-    void everyExifOrientationGivesUprightVariantsOfTheRightSize(int orientation) {
-        BufferedImage upright = quadrants(160, 120);
+    /** At 160×120 the JPEG is decoded at full size; at 640×480 it is reduced 4× while decoding (shift 2). */
+    @ParameterizedTest(name = "orientation {0}, {1}x{2}")
+    @CsvSource({"1, 160, 120", "2, 160, 120", "3, 160, 120", "4, 160, 120", "5, 160, 120", "6, 160, 120", "7, 160, 120",
+        "8, 160, 120", "1, 640, 480", "3, 640, 480", "5, 640, 480", "6, 640, 480", "8, 640, 480"})
+    void everyExifOrientationGivesUprightVariantsOfTheRightSize(int orientation, int width, int height) {
+        BufferedImage upright = quadrants(width, height);
         byte[] stored = Images.withMetadata(jpeg(stored(upright, orientation)), orientation, false, 0);
 
         Image image = (Image) pipeline.process(stored, MediaType.JPEG);
 
-        assertThat(image.width()).isEqualTo(160);
-        assertThat(image.height()).isEqualTo(120);
+        assertThat(image.width()).isEqualTo(width);
+        assertThat(image.height()).isEqualTo(height);
         Variant medium = variant(image, "medium");
         assertThat(medium.width()).isEqualTo(64);
         assertThat(medium.height()).isEqualTo(48);
         assertQuadrants(read(medium.bytes()));
+        Variant square = variant(image, "square");
+        assertThat(square.width()).isEqualTo(20);
+        assertThat(square.height()).isEqualTo(20);
+        assertQuadrants(read(square.bytes()));
+    }
+
+    @Test
+    void aJpegReducedWhileDecodingGivesTheVariantAFullDecodeWould() {
+        byte[] photo = resource("jpeg/ycc420.jpg");
+        ImagePipeline smallVariants = new ImagePipeline(new ResizeConfig(
+                VariantSpec.parseList("VARIANTS", "small=50x50"), 50_000_000L, 95));
+        Pixels full = ImagePipeline.toPixels(read(photo));
+        Pixels expected = Resampler.resize(full, 0, 0, full.width(), full.height(), 50, 39);
+
+        Variant small = ((Image) smallVariants.process(photo, MediaType.JPEG)).variants().get(0);
+
+        assertThat(small.width()).isEqualTo(50);
+        assertThat(small.height()).isEqualTo(39);
+        assertThat(psnr(ImagePipeline.toPixels(read(small.bytes())), expected)).isGreaterThan(32.0);
     }
 
     @Test
@@ -331,6 +354,15 @@ class ImagePipelineTest {
                 + Math.abs(actual.getGreen() - expected.getGreen())
                 + Math.abs(actual.getBlue() - expected.getBlue()))
                 .as("colour at %d,%d: %s, expected %s", x, y, actual, expected).isLessThan(90);
+    }
+
+    private static double psnr(Pixels a, Pixels b) {
+        double squares = 0;
+        for (int i = 0; i < a.data().length; i++) {
+            double difference = (a.data()[i] & 0xFF) - (b.data()[i] & 0xFF);
+            squares += difference * difference;
+        }
+        return 10 * Math.log10(255.0 * 255.0 * a.data().length / squares);
     }
 
     private static Variant variant(Image image, String name) {
