@@ -75,15 +75,17 @@ public final class ResizeBenchmark {
         }
         System.out.printf("peak RSS of this JVM: %d MiB%n", peakRssMiB());
         if (vips && available("convert", "-version")) {
-            zonePlate(pipeline, work);
+            zonePlate(pipeline, work, 3000, MediaType.PNG);
+            // Large enough for JPEG reduction while decoding (to 1/2 for the large variant): aliasing of that path too.
+            zonePlate(pipeline, work, 6000, MediaType.JPEG);
         } else {
             System.out.println("zone plate check skipped: needs vipsthumbnail and ImageMagick's convert");
         }
     }
 
-    private static void zonePlate(ImagePipeline pipeline, Path work) throws Exception {
-        Path zone = work.resolve("zoneplate.png");
-        int side = 3000;
+    private static void zonePlate(ImagePipeline pipeline, Path work, int side, MediaType format) throws Exception {
+        String extension = format == MediaType.PNG ? "png" : "jpg";
+        Path zone = work.resolve("zoneplate-" + side + "." + extension);
         if (!Files.exists(zone)) {
             BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
             byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
@@ -97,15 +99,20 @@ public final class ResizeBenchmark {
                     data[p] = data[p + 1] = data[p + 2] = (byte) v;
                 }
             }
-            ImageIO.write(image, "png", zone.toFile());
+            if (format == MediaType.PNG) {
+                ImageIO.write(image, "png", zone.toFile());
+            } else {
+                Files.write(zone, Jpeg.encode(image, 95));
+            }
         }
-        MediaOutcome.Image outcome = (MediaOutcome.Image) pipeline.process(Files.readAllBytes(zone), MediaType.PNG);
-        System.out.println("zone plate " + side + "x" + side + ", PSNR against ImageMagick -filter Lanczos -resize (higher is better):");
+        MediaOutcome.Image outcome = (MediaOutcome.Image) pipeline.process(Files.readAllBytes(zone), format);
+        System.out.println("zone plate " + side + "x" + side + " " + extension
+                + ", PSNR against ImageMagick -filter Lanczos -resize (higher is better):");
         for (MediaOutcome.Variant variant : outcome.variants()) {
             String geometry = variant.width() + "x" + variant.height();
-            Path reference = work.resolve("zone-ref-" + variant.name() + ".png");
+            Path reference = work.resolve("zone-ref-" + side + "-" + variant.name() + ".png");
             run("convert", zone.toString(), "-filter", "Lanczos", "-resize", geometry + "!", reference.toString());
-            Path vipsOut = work.resolve("zone-vips-" + variant.name() + ".jpg");
+            Path vipsOut = work.resolve("zone-vips-" + side + "-" + variant.name() + ".jpg");
             run("vipsthumbnail", zone.toString(), "--size", variant.width() + "x" + variant.height(), "-o", vipsOut + "[Q=82,strip]");
             BufferedImage ref = ImageIO.read(reference.toFile());
             double ours = psnr(ImageIO.read(new ByteArrayInputStream(variant.bytes())), ref);
