@@ -29,9 +29,10 @@ public class StreamLambdaHandler implements RequestStreamHandler, Resource {
     /** Runs in Lambda's init phase (and before a SnapStart snapshot): Spring starts here, once. */
     public StreamLambdaHandler() {
         try {
-            handler = SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(MediaApiApplication.class);
-        } catch (ContainerInitializationException e) {
-            throw new IllegalStateException("media-api could not start: " + e.getMessage(), e);
+            handler = AotContext.start(() -> SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(MediaApiApplication.class));
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() instanceof ContainerInitializationException failure ? failure : e;
+            throw new IllegalStateException("media-api could not start: " + cause.getMessage(), cause);
         }
         Core.getGlobalContext().register(this);
     }
