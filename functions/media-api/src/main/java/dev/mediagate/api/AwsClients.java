@@ -4,12 +4,12 @@ import dev.mediagate.core.Metrics;
 import dev.mediagate.core.S3EndpointConfig;
 import dev.mediagate.core.Settings;
 import dev.mediagate.core.aws.S3Clients;
+import dev.mediagate.core.aws.S3PutPresigner;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** SDK clients and settings, built once at init: default credentials chain (SnapStart-safe), endpoint switchable for local S3. */
 @Configuration(proxyBeanMethods = false)
@@ -36,9 +36,9 @@ class AwsClients {
         return Clock.systemUTC();
     }
 
-    @Bean(destroyMethod = "close")
-    S3Presigner s3Presigner(S3EndpointConfig endpoint) {
-        return S3Clients.presigner(endpoint);
+    @Bean
+    S3PutPresigner s3PutPresigner(S3EndpointConfig endpoint, Clock clock) {
+        return S3PutPresigner.create(endpoint, clock);
     }
 
     @Bean(destroyMethod = "close")

@@ -6,15 +6,12 @@ import dev.mediagate.core.MediaKeys;
 import dev.mediagate.core.Owner;
 import dev.mediagate.core.UploadConfig;
 import dev.mediagate.core.UploadRequest;
-import java.time.temporal.ChronoUnit;
+import dev.mediagate.core.aws.S3PutPresigner;
+import dev.mediagate.core.aws.S3PutPresigner.PresignedPut;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
-import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
 /**
  * Signs one PUT of exactly the declared bytes to {@code originals/{owner}/{fileId}}: type, length, disposition, file name
@@ -25,31 +22,27 @@ class UploadSigner {
     /** Clients send these themselves (browsers refuse to let scripts set them); they are signed all the same. */
     private static final List<String> IMPLIED_HEADERS = List.of("host", "content-length");
 
-    private final S3Presigner presigner;
+    private final S3PutPresigner presigner;
     private final UploadConfig config;
 
-    UploadSigner(S3Presigner presigner, UploadConfig config) {
+    UploadSigner(S3PutPresigner presigner, UploadConfig config) {
         this.presigner = presigner;
         this.config = config;
     }
 
     UploadTicket sign(Owner owner, UploadRequest request) {
         FileId fileId = FileId.random();
-        PutObjectRequest.Builder put = PutObjectRequest.builder()
-                .bucket(config.bucket())
-                .key(MediaKeys.original(owner, fileId))
-                .contentType(request.contentType().mimeType())
-                .contentLength(request.size())
-                .contentDisposition(Filenames.attachmentDisposition(request.filename()))
-                .metadata(Map.of("filename", Filenames.percentEncode(request.filename())))
-                .ifNoneMatch("*");
-        request.checksumSha256().ifPresent(put::checksumSHA256);
-        PresignedPutObjectRequest presigned = presigner.presignPutObject(PutObjectPresignRequest.builder()
-                .signatureDuration(config.uploadUrlTtl())
-                .putObjectRequest(put.build())
-                .build());
-        return new UploadTicket(fileId, presigned.url().toString(),
-                presigned.expiration().truncatedTo(ChronoUnit.SECONDS), headersToSend(presigned.signedHeaders()));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", request.contentType().mimeType());
+        headers.put("Content-Length", String.valueOf(request.size()));
+        headers.put("Content-Disposition", Filenames.attachmentDisposition(request.filename()));
+        headers.put("x-amz-meta-filename", Filenames.percentEncode(request.filename()));
+        headers.put("If-None-Match", "*");
+        request.checksumSha256().ifPresent(checksum -> headers.put("x-amz-checksum-sha256", checksum));
+        PresignedPut presigned = presigner.presign(config.bucket(), MediaKeys.original(owner, fileId), headers,
+                config.uploadUrlTtl());
+        return new UploadTicket(fileId, presigned.url().toString(), presigned.expiration(),
+                headersToSend(presigned.signedHeaders()));
     }
 
     private static Map<String, String> headersToSend(Map<String, List<String>> signed) {

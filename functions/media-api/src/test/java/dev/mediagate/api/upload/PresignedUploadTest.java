@@ -28,7 +28,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import dev.mediagate.core.S3EndpointConfig;
+import dev.mediagate.core.aws.S3PutPresigner;
+import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 
 /** {@code events/api-create-upload.json} through the real handler, then the bytes through S3Proxy with SigV4 checks on. */
 @Tag("events")
@@ -122,14 +127,11 @@ class PresignedUploadTest {
     void s3RefusesAnExpiredUrl() throws Exception {
         UploadConfig oneSecond = UploadConfig.from(new Settings(Map.of(
                 "MEDIA_BUCKET", LocalS3.BUCKET, "UPLOAD_URL_TTL_SECONDS", "1")::get));
-        UploadTicket ticket;
-        try (S3Presigner presigner = S3Presigner.builder()
-                .endpointOverride(s3.endpoint())
-                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .build()) {
-            ticket = new UploadSigner(presigner, oneSecond).sign(Owner.of("https://auth.example.com/", "alice"),
-                    new UploadRequest("late.jpg", dev.mediagate.core.MediaType.JPEG, 10, Optional.empty()));
-        }
+        S3PutPresigner presigner = new S3PutPresigner(new S3EndpointConfig(Optional.of(s3.endpoint()), true),
+                Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)),
+                Clock.systemUTC());
+        UploadTicket ticket = new UploadSigner(presigner, oneSecond).sign(Owner.of("https://auth.example.com/", "alice"),
+                new UploadRequest("late.jpg", dev.mediagate.core.MediaType.JPEG, 10, Optional.empty()));
         Thread.sleep(2_100);
 
         HttpResponse<String> put = put(URI.create(ticket.url()), new java.util.HashMap<>(ticket.headers()), new byte[10]);

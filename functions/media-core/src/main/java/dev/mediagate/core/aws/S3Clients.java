@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * S3 clients as the functions build them once at init: the JDK's URL connection (small, fast to start), the default
@@ -33,15 +32,6 @@ public final class S3Clients {
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .region(region())
                 .forcePathStyle(endpoint.pathStyle());
-        endpoint.endpointOverride().ifPresent(builder::endpointOverride);
-        return builder.build();
-    }
-
-    public static S3Presigner presigner(S3EndpointConfig endpoint) {
-        var builder = S3Presigner.builder()
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .region(region())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint.pathStyle()).build());
         endpoint.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
     }
