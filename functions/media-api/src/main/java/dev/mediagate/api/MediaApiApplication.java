@@ -10,19 +10,19 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /**
- * The Spring Boot application behind every route. Features are imported, never scanned, and only the five
+ * The Spring Boot application behind every route. Features are imported, never scanned, and only the four
  * auto-configurations a JSON API needs are applied, rather than evaluating Boot's whole list: cold starts stay short.
+ * (The API's ObjectMapper is its own: see WebFeature.)
  */
 @SpringBootConfiguration
-@ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, JacksonAutoConfiguration.class,
-        HttpMessageConvertersAutoConfiguration.class, DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class})
+@ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
+        DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class})
 @Import({AwsClients.class, WebFeature.class, UploadFeature.class, CdnFeature.class, FilesFeature.class})
 public class MediaApiApplication {
 

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import dev.mediagate.core.Metrics;
 import org.crac.Core;
+import org.springframework.boot.logging.LoggingSystem;
 import org.crac.Resource;
 import org.slf4j.MDC;
 
@@ -28,6 +29,8 @@ public class StreamLambdaHandler implements RequestStreamHandler, Resource {
 
     /** Runs in Lambda's init phase (and before a SnapStart snapshot): Spring starts here, once. */
     public StreamLambdaHandler() {
+        // Logging is media-core's JSON provider for SLF4J: nothing for Spring Boot to set up.
+        System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
         try {
             handler = AotContext.start(() -> SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(MediaApiApplication.class));
         } catch (RuntimeException e) {

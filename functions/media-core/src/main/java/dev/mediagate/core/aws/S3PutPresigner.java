@@ -9,7 +9,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
@@ -42,10 +45,18 @@ public final class S3PutPresigner {
         this.clock = clock;
     }
 
-    /** With the default credentials and region chains: credentials are resolved per URL, so SnapStart never freezes them. */
+    /**
+     * With the region chain and the function's credentials, resolved per URL so SnapStart never freezes them: Lambda's
+     * environment variables when set (checked first: the default chain builds all its providers, container and instance
+     * metadata clients included, on first use), otherwise the default chain (SnapStart functions get theirs from the
+     * container credentials endpoint).
+     */
     public static S3PutPresigner create(S3EndpointConfig endpoint, Clock clock) {
-        return new S3PutPresigner(endpoint, new DefaultAwsRegionProviderChain().getRegion(),
-                DefaultCredentialsProvider.builder().build(), clock);
+        AwsCredentialsProvider credentials = AwsCredentialsProviderChain.builder()
+                .credentialsProviders(EnvironmentVariableCredentialsProvider.create(),
+                        SystemPropertyCredentialsProvider.create(), DefaultCredentialsProvider.builder().build())
+                .build();
+        return new S3PutPresigner(endpoint, new DefaultAwsRegionProviderChain().getRegion(), credentials, clock);
     }
 
     /** A URL that lets its holder PUT {@code key} once, with exactly {@code headers}, until {@code ttl} has passed. */
