@@ -57,7 +57,7 @@ class HostileCorpusTest {
                 ready("orientation 0 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 0, false, 0), MediaType.JPEG),
                 ready("orientation 9 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 9, false, 0), MediaType.JPEG),
                 ready("orientation 65535 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 65_535, false, 0), MediaType.JPEG),
-                ready("ICC profile of garbage", () -> withSegment(Images.jpeg(Images.quadrants(64, 48)), 0xE2,
+                ready("ICC profile of garbage", () -> Images.withSegment(Images.jpeg(Images.quadrants(64, 48)), 0xE2,
                         concat(ascii("ICC_PROFILE\0"), new byte[] {1, 1}, random(2_000))), MediaType.JPEG),
                 ready("1x50000", () -> Images.png(new BufferedImage(1, 50_000, BufferedImage.TYPE_BYTE_GRAY)), MediaType.PNG),
                 ready("50000x1", () -> Images.png(new BufferedImage(50_000, 1, BufferedImage.TYPE_BYTE_GRAY)), MediaType.PNG),
@@ -168,19 +168,6 @@ class HostileCorpusTest {
             throw new java.io.UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    /** The segment inserted right after SOI. */
-    private static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(marker);
-        out.write((payload.length + 2) >> 8);
-        out.write((payload.length + 2) & 0xFF);
-        out.writeBytes(payload);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 
     private static byte[] flipBits(byte[] bytes, int count) {

@@ -97,6 +97,15 @@ public final class Images {
         return out.toByteArray();
     }
 
+    /** The JPEG with one more segment right after SOI (an ICC profile, an Adobe marker, garbage). */
+    public static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        writeSegment(out, marker, payload);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     private static void writeSegment(ByteArrayOutputStream out, int marker, byte[] payload) {
         out.write(0xFF);
         out.write(marker);

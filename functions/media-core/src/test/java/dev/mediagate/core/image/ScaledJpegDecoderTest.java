@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mediagate.core.image.Resampler.Pixels;
-import java.io.ByteArrayOutputStream;
+import dev.mediagate.testing.Images;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class ScaledJpegDecoderTest {
     @ParameterizedTest(name = "APP{0}")
     @ValueSource(ints = {0xE2, 0xEE})
     void standsAsideForAnIccProfileOrAnAdobeColourTransform(int marker) {
-        byte[] jpeg = withSegmentAfterStart(resource("jpeg/ycc420.jpg"), marker, "ICC_PROFILE or Adobe".getBytes());
+        byte[] jpeg = Images.withSegment(resource("jpeg/ycc420.jpg"), marker, "ICC_PROFILE or Adobe".getBytes());
 
         assertThatThrownBy(() -> ScaledJpegDecoder.decode(jpeg, 1)).isInstanceOf(ScaledJpegDecoder.Unsupported.class);
     }
@@ -118,18 +118,6 @@ class ScaledJpegDecoderTest {
             }
         }
         return 10 * Math.log10(255.0 * 255.0 * samples / squares);
-    }
-
-    private static byte[] withSegmentAfterStart(byte[] jpeg, int marker, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(marker);
-        out.write((payload.length + 2) >> 8);
-        out.write((payload.length + 2) & 0xFF);
-        out.write(payload, 0, payload.length);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 
     private static int indexOf(byte[] jpeg, byte marker) {
