@@ -172,6 +172,10 @@ final class ScaledJpegDecoder {
         if (pos != end) {
             throw new Unsupported("bad frame length");
         }
+        // Components named 'R', 'G', 'B' hold RGB, not YCbCr, for libjpeg and the decoders built on it.
+        if (count == 3 && components[0].id == 'R' && components[1].id == 'G' && components[2].id == 'B') {
+            throw new Unsupported("RGB components");
+        }
     }
 
     private void quantizationTables() {

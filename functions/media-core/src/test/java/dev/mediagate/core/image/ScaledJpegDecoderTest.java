@@ -58,6 +58,20 @@ class ScaledJpegDecoderTest {
     }
 
     @Test
+    void standsAsideForComponentsNamedRgb() {
+        byte[] jpeg = resource("jpeg/ycc444.jpg");
+        int frame = indexOf(jpeg, (byte) 0xC0);
+        int scan = indexOf(jpeg, (byte) 0xDA);
+        for (int c = 0; c < 3; c++) {
+            jpeg[frame + 9 + 3 * c] = (byte) "RGB".charAt(c);
+            jpeg[scan + 4 + 2 * c] = (byte) "RGB".charAt(c);
+        }
+
+        assertThatThrownBy(() -> ScaledJpegDecoder.decode(jpeg, 1)).isInstanceOf(ScaledJpegDecoder.Unsupported.class)
+                .hasMessageContaining("RGB");
+    }
+
+    @Test
     void standsAsideForATruncatedFile() {
         byte[] jpeg = resource("jpeg/ycc420.jpg");
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 3 / 5);
