@@ -9,8 +9,6 @@ import dev.mediagate.core.UploadRequest;
 import dev.mediagate.core.aws.S3PutPresigner;
 import dev.mediagate.core.aws.S3PutPresigner.PresignedPut;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,9 +16,6 @@ import java.util.Map;
  * and {@code If-None-Match: *} are all in the signature, so S3 itself refuses anything else and never overwrites.
  */
 class UploadSigner {
-
-    /** Clients send these themselves (browsers refuse to let scripts set them); they are signed all the same. */
-    private static final List<String> IMPLIED_HEADERS = List.of("host", "content-length");
 
     private final S3PutPresigner presigner;
     private final UploadConfig config;
@@ -41,32 +36,9 @@ class UploadSigner {
         request.checksumSha256().ifPresent(checksum -> headers.put("x-amz-checksum-sha256", checksum));
         PresignedPut presigned = presigner.presign(config.bucket(), MediaKeys.original(owner, fileId), headers,
                 config.uploadUrlTtl());
-        return new UploadTicket(fileId, presigned.url().toString(), presigned.expiration(),
-                headersToSend(presigned.signedHeaders()));
-    }
-
-    private static Map<String, String> headersToSend(Map<String, List<String>> signed) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        signed.forEach((name, values) -> {
-            if (!IMPLIED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                headers.put(displayName(name), String.join(",", values));
-            }
-        });
-        return headers;
-    }
-
-    /** {@code Content-Type}, {@code If-None-Match}; {@code x-amz-*} stay lower-case as AWS documents them. */
-    private static String displayName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("x-amz-")) {
-            return lower;
-        }
-        StringBuilder out = new StringBuilder(lower.length());
-        boolean upper = true;
-        for (char c : lower.toCharArray()) {
-            out.append(upper ? Character.toUpperCase(c) : c);
-            upper = c == '-';
-        }
-        return out.toString();
+        // Every header given is signed; the browser sends Content-Length itself (scripts may not set it).
+        Map<String, String> toSend = new LinkedHashMap<>(headers);
+        toSend.remove("Content-Length");
+        return new UploadTicket(fileId, presigned.url().toString(), presigned.expiration(), toSend);
     }
 }

@@ -5,8 +5,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -33,13 +33,20 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
 public final class S3PutPresigner {
 
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-    private final S3EndpointConfig endpoint;
+    /** Where S3 answers, worked out once: {@code scheme://} and the host (with port) that buckets go before or after. */
+    private final String scheme;
+    private final String authority;
+    private final boolean pathStyle;
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final Clock clock;
 
     public S3PutPresigner(S3EndpointConfig endpoint, Region region, AwsCredentialsProvider credentials, Clock clock) {
-        this.endpoint = endpoint;
+        URI base = endpoint.endpointOverride()
+                .orElseGet(() -> URI.create("https://s3." + region.id() + "." + PartitionMetadata.of(region).dnsSuffix()));
+        this.scheme = base.getScheme() + "://";
+        this.authority = base.getRawAuthority();
+        this.pathStyle = endpoint.pathStyle();
         this.region = region;
         this.credentials = credentials;
         this.clock = clock;
@@ -73,23 +80,17 @@ public final class S3PutPresigner {
                         .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
                         .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
                         .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
-                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, java.time.ZoneOffset.UTC)))
+                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)))
                 .request();
-        return new PresignedPut(signed.getUri(), signedAt.plus(ttl), signed.headers());
+        return new PresignedPut(signed.getUri(), signedAt.plus(ttl));
     }
 
-    /** The URL, when it stops working, and the headers whose values it was signed with (Host included). */
-    public record PresignedPut(URI url, Instant expiration, Map<String, List<String>> signedHeaders) {
+    /** The URL, and when it stops working. */
+    public record PresignedPut(URI url, Instant expiration) {
     }
 
     private URI objectUri(String bucket, String key) {
         String path = "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key);
-        if (endpoint.endpointOverride().isPresent()) {
-            URI base = endpoint.endpointOverride().get();
-            return endpoint.pathStyle()
-                    ? URI.create(base.getScheme() + "://" + base.getRawAuthority() + "/" + bucket + path)
-                    : URI.create(base.getScheme() + "://" + bucket + "." + base.getRawAuthority() + path);
-        }
-        return URI.create("https://" + bucket + ".s3." + region.id() + "." + PartitionMetadata.of(region).dnsSuffix() + path);
+        return URI.create(pathStyle ? scheme + authority + "/" + bucket + path : scheme + bucket + "." + authority + path);
     }
 }

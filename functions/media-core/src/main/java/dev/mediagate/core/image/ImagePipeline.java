@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -150,32 +151,24 @@ public final class ImagePipeline {
     }
 
     /**
-     * How far a JPEG may be reduced while decoding (as a power of two, 0–3): as far as every variant's box step would
-     * take it anyway, so the result is the same picture without ever holding the full-size pixels.
+     * Whether a JPEG goes to the reducing decoder, and how far it may reduce (as a power of two, 0–3). Only when every
+     * variant shrinks the picture by {@value #MIN_REDUCTION_FOR_FAST_DECODE}× or more: the decoder replicates
+     * subsampled chroma where ImageIO interpolates it, a difference such a reduction leaves invisible. As far as every
+     * variant's box step would take it anyway, so the result is the same picture without the full-size pixels.
      */
-    private int decodeShift(int width, int height, int orientation) {
+    private OptionalInt reducedDecodeShift(int width, int height, int orientation) {
         int factor = 8;
-        for (VariantSpec spec : config.variants()) {
-            Plan plan = plan(width, height, orientation, spec);
-            factor = Math.min(factor, Math.min(Resampler.boxFactor(plan.cropWidth(), plan.width()),
-                    Resampler.boxFactor(plan.cropHeight(), plan.height())));
-        }
-        return 31 - Integer.numberOfLeadingZeros(Math.max(1, factor));
-    }
-
-    /**
-     * Whether every variant shrinks the picture by {@value #MIN_REDUCTION_FOR_FAST_DECODE}× or more: the reducing decoder
-     * replicates subsampled chroma where ImageIO interpolates it, a difference such a reduction leaves invisible.
-     */
-    private boolean everyVariantReduces(int width, int height, int orientation) {
         for (VariantSpec spec : config.variants()) {
             Plan plan = plan(width, height, orientation, spec);
             if (plan.cropWidth() < MIN_REDUCTION_FOR_FAST_DECODE * plan.width()
                     || plan.cropHeight() < MIN_REDUCTION_FOR_FAST_DECODE * plan.height()) {
-                return false;
+                return OptionalInt.empty();
             }
+            factor = Math.min(factor, Math.min(Resampler.boxFactor(plan.cropWidth(), plan.width()),
+                    Resampler.boxFactor(plan.cropHeight(), plan.height())));
         }
-        return !config.variants().isEmpty();
+        return config.variants().isEmpty() ? OptionalInt.empty()
+                : OptionalInt.of(31 - Integer.numberOfLeadingZeros(factor));
     }
 
     private Variant encode(String name, Pixels pixels) {
@@ -232,8 +225,9 @@ public final class ImagePipeline {
                         + " is more than " + config.maxSourcePixels() + " pixels");
             }
             int frames = frames(reader, type);
-            int shift = type == MediaType.JPEG ? decodeShift(width, height, orientation) : 0;
-            if (shift > 0 || type == MediaType.JPEG && everyVariantReduces(width, height, orientation)) {
+            OptionalInt fastShift = type == MediaType.JPEG ? reducedDecodeShift(width, height, orientation) : OptionalInt.empty();
+            if (fastShift.isPresent()) {
+                int shift = fastShift.getAsInt();
                 try {
                     Pixels reduced = ScaledJpegDecoder.decode(bytes, shift);
                     if (reduced.width() == (width + (1 << shift) - 1) >> shift

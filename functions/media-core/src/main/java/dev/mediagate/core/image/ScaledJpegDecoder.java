@@ -445,54 +445,45 @@ final class ScaledJpegDecoder {
             }
             return;
         }
-        int spanX = 8 / w;
         for (int v = 0; v < rows; v++) {
             int row = v * 8;
             if (columns == 1) {
                 java.util.Arrays.fill(line, in[inOffset + row]);
             } else {
-                idct8(in, inOffset + row, 1, line);
+                idct8(in, inOffset + row, line);
             }
-            average(line, spanX, work, row, 1, w);
+            average(line, w, work, row);
         }
-        int spanY = 8 / h;
         for (int i = 0; i < w; i++) {
             for (int v = 0; v < 8; v++) {
                 column[v] = v < rows ? work[v * 8 + i] : 0f;
             }
-            idct8(column, 0, 1, line);
+            idct8(column, 0, line);
+            average(line, h, column, 0);
             for (int j = 0; j < h; j++) {
-                float sum = 0;
-                for (int k = j * spanY; k < (j + 1) * spanY; k++) {
-                    sum += line[k];
-                }
-                plane[offset + j * stride + i] = clamp((int) (sum / spanY + 128.5f));
+                plane[offset + j * stride + i] = clamp((int) (column[j] + 128.5f));
             }
         }
     }
 
-    private static void average(float[] line, int span, float[] out, int offset, int step, int n) {
-        if (span == 1) {
-            for (int i = 0; i < n; i++) {
-                out[offset + i * step] = line[i];
-            }
-            return;
-        }
+    /** The 8 values of {@code line} averaged down to {@code n} (1, 2, 4 or 8), into {@code out} from {@code offset}. */
+    private static void average(float[] line, int n, float[] out, int offset) {
+        int span = 8 / n;
         for (int i = 0; i < n; i++) {
             float sum = 0;
             for (int k = i * span; k < (i + 1) * span; k++) {
                 sum += line[k];
             }
-            out[offset + i * step] = sum / span;
+            out[offset + i] = sum / span;
         }
     }
 
-    /** One-dimensional 8-point AAN IDCT of prescaled coefficients {@code in[offset + k * step]}. */
-    private static void idct8(float[] in, int offset, int step, float[] out) {
+    /** One-dimensional 8-point AAN IDCT of the prescaled coefficients {@code in[offset .. offset + 7]}. */
+    private static void idct8(float[] in, int offset, float[] out) {
         float tmp0 = in[offset];
-        float tmp1 = in[offset + 2 * step];
-        float tmp2 = in[offset + 4 * step];
-        float tmp3 = in[offset + 6 * step];
+        float tmp1 = in[offset + 2];
+        float tmp2 = in[offset + 4];
+        float tmp3 = in[offset + 6];
         float tmp10 = tmp0 + tmp2;
         float tmp11 = tmp0 - tmp2;
         float tmp13 = tmp1 + tmp3;
@@ -501,10 +492,10 @@ final class ScaledJpegDecoder {
         tmp3 = tmp10 - tmp13;
         tmp1 = tmp11 + tmp12;
         tmp2 = tmp11 - tmp12;
-        float tmp4 = in[offset + step];
-        float tmp5 = in[offset + 3 * step];
-        float tmp6 = in[offset + 5 * step];
-        float tmp7 = in[offset + 7 * step];
+        float tmp4 = in[offset + 1];
+        float tmp5 = in[offset + 3];
+        float tmp6 = in[offset + 5];
+        float tmp7 = in[offset + 7];
         float z13 = tmp6 + tmp5;
         float z10 = tmp6 - tmp5;
         float z11 = tmp4 + tmp7;

@@ -66,7 +66,6 @@ class S3PutPresignerTest {
                 Map.of("Content-Length", "10", "If-None-Match", "*", "x-amz-meta-filename", "a.jpg"), Duration.ofMinutes(1));
 
         assertThat(put.url().getRawQuery()).contains("X-Amz-SignedHeaders=content-length%3Bhost%3Bif-none-match%3Bx-amz-meta-filename");
-        assertThat(put.signedHeaders()).containsKeys("Content-Length", "If-None-Match", "x-amz-meta-filename");
     }
 
     @Test
