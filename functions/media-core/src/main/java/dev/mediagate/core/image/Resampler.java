@@ -32,14 +32,14 @@ final class Resampler {
 
     /** Resizes the {@code cropW × cropH} region at {@code (cropX, cropY)} of {@code source} to {@code width × height}. */
     static Pixels resize(Pixels source, int cropX, int cropY, int cropW, int cropH, int width, int height) {
-        Reduction reduction = new Reduction(source.width(), source.channels(), cropX, cropY, cropW, cropH, width, height);
-        if (reduction.isIdentity(source)) {
-            return source;
-        }
         if (boxFactor(cropW, width) == 1 && boxFactor(cropH, height) == 1 && height < cropH) {
             // Without a box step, reducing the rows first (a loop the JIT vectorises) leaves fewer rows to filter across.
             Pixels rows = reduceVertically(source, cropX, cropY, cropW, cropH, height);
             return resize(rows, 0, 0, cropW, height, width, height);
+        }
+        Reduction reduction = new Reduction(source.width(), source.channels(), cropX, cropY, cropW, cropH, width, height);
+        if (reduction.isIdentity(source)) {
+            return source;
         }
         byte[] firstPass = reduction.newFirstPassBuffer();
         parallelRows(reduction.firstPassRows(), (from, to) -> reduction.firstPass(source.data(), firstPass, from, to));
