@@ -9,9 +9,10 @@ import java.io.UncheckedIOException;
 import java.util.UUID;
 
 /**
- * Synthetic requests run before a SnapStart snapshot, so that Spring's lazy beans, Jackson, the presigner, the S3 client
- * and the RSA signing path are loaded and compiled in the snapshot rather than on a user's first request. They come
- * from a caller no token can name ({@code https://snapstart-priming.invalid/}), write nothing to S3 and count in no metric.
+ * Synthetic requests run before a SnapStart snapshot, so that Jackson, the presigner, the S3 client and the RSA signing
+ * path are loaded and compiled in the snapshot rather than on a user's first request. They come from a caller no token
+ * can name ({@code https://snapstart-priming.invalid/}), write nothing to S3 and count in no metric. Any answer other
+ * than the expected one throws: the snapshot fails, so a version that cannot serve is never published.
  */
 final class Priming {
 
@@ -24,14 +25,14 @@ final class Priming {
     static void prime(StreamLambdaHandler handler, int rounds) {
         for (int round = 0; round < rounds; round++) {
             String caller = "priming-" + round;
-            invoke(handler, event("POST", "/uploads", "POST /uploads", caller,
+            expect(201, handler, event("POST", "/uploads", "POST /uploads", caller,
                     "{\"filename\":\"priming.jpg\",\"contentType\":\"image/jpeg\",\"size\":1024}"));
-            invoke(handler, event("POST", "/cdn-cookies", "POST /cdn-cookies", caller, null));
+            expect(204, handler, event("POST", "/cdn-cookies", "POST /cdn-cookies", caller, null));
             if (round < 2) {
                 String fileId = UUID.randomUUID().toString();
                 ObjectNode get = event("GET", "/files/" + fileId, "GET /files/{fileId}", caller, null);
                 get.putObject("pathParameters").put("fileId", fileId);
-                invoke(handler, get);
+                expect(404, handler, get);
             }
         }
     }
@@ -65,9 +66,15 @@ final class Priming {
         return event;
     }
 
-    private static void invoke(StreamLambdaHandler handler, ObjectNode event) {
+    private static void expect(int status, StreamLambdaHandler handler, ObjectNode event) {
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
         try {
-            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), new ByteArrayOutputStream(), null);
+            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), response, null);
+            int answered = JSON.readTree(response.toByteArray()).path("statusCode").asInt();
+            if (answered != status) {
+                throw new IllegalStateException("priming: " + event.get("routeKey").asText() + " answered " + answered
+                        + " instead of " + status + "; this version must not be published (see the function's log)");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.mediagate.core.ConfigurationException;
 import dev.mediagate.core.Metrics;
+import jakarta.servlet.ServletContext;
 import org.crac.Core;
 import org.springframework.boot.logging.LoggingSystem;
 import org.crac.Resource;
@@ -34,10 +36,24 @@ public class StreamLambdaHandler implements RequestStreamHandler, Resource {
         try {
             handler = AotContext.start(() -> SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(MediaApiApplication.class));
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() instanceof ContainerInitializationException failure ? failure : e;
-            throw new IllegalStateException("media-api could not start: " + cause.getMessage(), cause);
+            throw new IllegalStateException("media-api could not start: " + rootProblem(e).getMessage(), e);
         }
         Core.getGlobalContext().register(this);
+    }
+
+    /** A bad setting, named by its variable, wherever Spring wrapped it; otherwise the container's own failure. */
+    private static Throwable rootProblem(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConfigurationException) {
+                return cause;
+            }
+        }
+        return failure.getCause() instanceof ContainerInitializationException container ? container : failure;
+    }
+
+    /** The servlet context this handler's Spring application runs in. */
+    ServletContext servletContext() {
+        return handler.getServletContext();
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.mediagate.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.AotDetector;
 import org.springframework.context.annotation.AnnotationConfigUtils;
@@ -14,10 +13,9 @@ class AotStartupTest {
 
     @Test
     void startsOnTheBuildTimeContextWithoutParsingConfigurationOrScanningForListeners() {
-        ApiEvents.handler();
+        StreamLambdaHandler handler = ApiEvents.handler();
 
-        WebApplicationContext context = WebApplicationContextUtils.getRequiredWebApplicationContext(
-                SpringBootLambdaContainerHandler.getInstance().getServletContext());
+        WebApplicationContext context = WebApplicationContextUtils.getRequiredWebApplicationContext(handler.servletContext());
 
         assertThat(AotDetector.useGeneratedArtifacts()).isTrue();
         assertThat(context).isInstanceOf(AotContext.GeneratedServletContext.class);
