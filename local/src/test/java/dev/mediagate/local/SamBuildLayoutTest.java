@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code sam build} does for each function of {@code template.yaml}: copy the {@code CodeUri} folder alone, run
- * {@code mvn clean install} and {@code dependency:copy-dependencies -DincludeScope=runtime} there, and package
- * {@code target/classes} with {@code target/dependency}. Proves the module builds outside the reactor once the parent
- * and media-core are installed, and that the handler and only runtime jars end up in the artifact.
+ * What {@code sam build} does for each function of {@code template.yaml} (aws-lambda-builders' Java Maven workflow):
+ * copy the {@code CodeUri} folder alone, run the {@code mvn} on the PATH there with {@code clean install}, then
+ * {@code dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true}, and package
+ * {@code target/classes} with {@code target/dependency}. Run with a plain Maven 3.8 (Debian's and Ubuntu LTS's), after
+ * the README's {@code ./mvnw install} step (parent POM and media-core), it must build, run no test, and leave the
+ * handler and only runtime jars.
  */
 class SamBuildLayoutTest {
 
@@ -24,11 +26,13 @@ class SamBuildLayoutTest {
     Path work;
 
     @Test
-    void everyFunctionBuildsAloneFromItsCodeUriWithItsHandlerAndOnlyRuntimeJars() throws Exception {
+    void everyFunctionBuildsAloneFromItsCodeUriWithAPlainMaven38AndRunsNoTest() throws Exception {
         Path root = TemplateTest.ROOT;
         SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
-        maven(root, "-N", "install");
-        maven(root.resolve("functions/media-core"), "install", "-DskipTests");
+        Path mvn = RequiredTools.debianMaven();
+        assertThat(maven(mvn, root, "-v")).as("the Maven that sam build would run").contains("Apache Maven 3.8.");
+        maven(mvn, root, "-N", "install");
+        maven(mvn, root.resolve("functions/media-core"), "install", "-DskipTests");
 
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             String codeUri = template.resolve(template.properties(function).get("CodeUri"));
@@ -36,33 +40,40 @@ class SamBuildLayoutTest {
             Path scratch = work.resolve(function);
             copyWithoutTarget(root.resolve(codeUri), scratch);
 
-            maven(scratch, "clean", "install");
-            maven(scratch, "dependency:copy-dependencies", "-DincludeScope=runtime");
+            maven(mvn, scratch, "clean", "install");
+            maven(mvn, scratch, "dependency:copy-dependencies", "-DincludeScope=runtime", "-Dmdep.prependGroupId=true");
 
             String handlerClass = handler.split("::")[0].replace('.', '/') + ".class";
             assertThat(scratch.resolve("target/classes").resolve(handlerClass)).as(function).isRegularFile();
+            assertThat(scratch.resolve("target/surefire-reports")).as(function + ": sam build runs no test").doesNotExist();
             List<String> jars = fileNames(scratch.resolve("target/dependency"));
-            assertThat(jars).as(function).anyMatch(jar -> jar.startsWith("media-core-"))
-                    .anyMatch(jar -> jar.startsWith("aws-lambda-java-core-"))
-                    .anyMatch(jar -> jar.startsWith("url-connection-client-"))
+            assertThat(jars).as(function).anyMatch(jar -> jar.startsWith("dev.mediagate.media-core-"))
+                    .anyMatch(jar -> jar.startsWith("com.amazonaws.aws-lambda-java-core-"))
+                    .anyMatch(jar -> jar.contains(".url-connection-client-"))
                     .noneMatch(jar -> jar.contains("tests"))
-                    .noneMatch(jar -> jar.startsWith("junit") || jar.startsWith("assertj") || jar.startsWith("s3proxy"))
+                    .noneMatch(jar -> jar.contains("junit") || jar.contains("assertj") || jar.contains("s3proxy"))
                     .noneMatch(jar -> jar.contains("tomcat"))
-                    .noneMatch(jar -> jar.startsWith("apache-client-") || jar.startsWith("netty-"));
+                    .noneMatch(jar -> jar.contains(".apache-client-") || jar.contains("netty-"));
         }
     }
 
-    private void maven(Path directory, String... goals) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("maven.home")).resolve("bin/mvn").toString());
-        command.addAll(List.of("-B", "-q", "-Dmaven.repo.local=" + work.resolve("m2"),
-                "-Dmaven.repo.local.tail=" + System.getProperty("maven.repo.local")));
+    /** Runs Debian's Maven as sam build does, on the JDK running this test and the build's local repository. */
+    private String maven(Path mvn, Path directory, String... goals) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B"));
+        String localRepository = System.getProperty("maven.repo.local");
+        if (localRepository != null) {
+            command.add("-Dmaven.repo.local=" + localRepository);
+        }
         command.addAll(List.of(goals));
         Path log = work.resolve("maven-" + System.nanoTime() + ".log");
-        Process process = new ProcessBuilder(command).directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        int exit = process.waitFor();
-        assertThat(exit).as(String.join(" ", goals) + " in " + directory + ":\n" + Files.readString(log)).isZero();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("MAVEN_OPTS");
+        int exit = builder.start().waitFor();
+        String output = Files.readString(log);
+        assertThat(exit).as(String.join(" ", goals) + " in " + directory + ":\n" + output).isZero();
+        return output;
     }
 
     private static void copyWithoutTarget(Path source, Path target) throws IOException {
