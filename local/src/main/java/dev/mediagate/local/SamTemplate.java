@@ -23,12 +23,18 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * {@code template.yaml} as the local stack and the template tests read it: short-form intrinsics ({@code !Ref},
- * {@code !Sub}, …) become their long JSON form, and the few that matter locally resolve with parameter defaults.
+ * {@code !Sub}, …) become their long JSON form, and values evaluate as CloudFormation would with the given parameters
+ * (conditions, {@code Fn::If}, {@code Fn::Sub}, {@code Fn::Select}/{@code Fn::Split}, {@code AWS::NoValue}). Only
+ * AWS knows resources' ids and attributes: those stay as written ({@code Name} or {@code ${Name.Attribute}}).
  */
 final class SamTemplate {
 
     static final String LOCAL_ACCOUNT_ID = "000000000000";
     static final String LOCAL_REGION = "us-east-1";
+    static final String LOCAL_STACK_ID = "arn:aws:cloudformation:us-east-1:000000000000:stack/mediagate-local/"
+            + "0f2c6a8e-1b3d-4e5f-8a7b-9c0d1e2f3a4b";
+    /** What {@code AWS::NoValue} evaluates to: the property or list item is dropped. */
+    static final Object NO_VALUE = new Object();
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
 
     private final Map<String, Object> root;
@@ -47,6 +53,7 @@ final class SamTemplate {
         parameters.put("AWS::Partition", "aws");
         parameters.put("AWS::URLSuffix", "amazonaws.com");
         parameters.put("AWS::StackName", "mediagate-local");
+        parameters.put("AWS::StackId", LOCAL_STACK_ID);
     }
 
     static SamTemplate load(Path file) {
@@ -92,39 +99,147 @@ final class SamTemplate {
         return ids;
     }
 
+    /** Whether the resource is created with these parameters (it has no {@code Condition}, or its condition holds). */
+    boolean exists(String logicalId) {
+        Object condition = resource(logicalId).get("Condition");
+        return condition == null || condition(String.valueOf(condition));
+    }
+
+    /** A named condition of the template, evaluated with these parameters. */
+    boolean condition(String name) {
+        Object definition = map(root.get("Conditions")).get(name);
+        if (definition == null) {
+            throw new IllegalArgumentException("template.yaml has no condition " + name);
+        }
+        return truth(definition);
+    }
+
+    /** Whether every assertion of a {@code Rules} entry holds, as CloudFormation checks before it changes anything. */
+    boolean rule(String name) {
+        Map<String, Object> rule = map(map(root.get("Rules")).get(name));
+        if (rule.isEmpty()) {
+            throw new IllegalArgumentException("template.yaml has no rule " + name);
+        }
+        return list(rule.get("Assertions")).stream().allMatch(assertion -> truth(map(assertion).get("Assert")));
+    }
+
     /** The function's environment as Lambda would see it: Globals first, the function's own variables on top. */
     Map<String, String> environment(String functionId) {
         Map<String, String> environment = new LinkedHashMap<>();
         Map<String, Object> globals = map(map(map(root.get("Globals")).get("Function")).get("Environment"));
-        map(globals.get("Variables")).forEach((name, value) -> environment.put(name, resolve(value)));
         Map<String, Object> own = map(map(properties(functionId).get("Environment")).get("Variables"));
-        own.forEach((name, value) -> environment.put(name, resolve(value)));
+        for (Map<String, Object> variables : List.of(map(globals.get("Variables")), own)) {
+            variables.forEach((name, value) -> {
+                Object evaluated = evaluate(value);
+                if (evaluated != NO_VALUE) {
+                    environment.put(name, String.valueOf(evaluated));
+                }
+            });
+        }
         return environment;
     }
 
-    /** Ref, Sub and GetAtt-free values evaluated with parameter defaults and local pseudo parameters. */
+    /** A value evaluated to a string ({@code null} stays {@code null}). */
     String resolve(Object value) {
-        if (value instanceof Map<?, ?> intrinsic && intrinsic.size() == 1) {
-            Map.Entry<?, ?> entry = intrinsic.entrySet().iterator().next();
-            if ("Ref".equals(entry.getKey())) {
-                return parameter(String.valueOf(entry.getValue()));
-            }
-            if ("Fn::Sub".equals(entry.getKey()) && entry.getValue() instanceof String text) {
-                Matcher matcher = SUB_VARIABLE.matcher(text);
-                StringBuilder out = new StringBuilder();
-                while (matcher.find()) {
-                    matcher.appendReplacement(out, Matcher.quoteReplacement(parameter(matcher.group(1))));
-                }
-                matcher.appendTail(out);
-                return out.toString();
-            }
-            throw new IllegalArgumentException("cannot evaluate " + entry.getKey() + " locally");
+        Object evaluated = evaluate(value);
+        return evaluated == null ? null : String.valueOf(evaluated);
+    }
+
+    /** A value with every intrinsic evaluated; maps and lists lose the entries that evaluate to {@code AWS::NoValue}. */
+    Object evaluate(Object value) {
+        if (value instanceof Map<?, ?> intrinsic && intrinsic.size() == 1
+                && intrinsic.keySet().iterator().next() instanceof String key && (key.equals("Ref") || key.startsWith("Fn::"))) {
+            return intrinsic(key, intrinsic.get(key));
         }
-        return value == null ? null : String.valueOf(value);
+        if (value instanceof Map<?, ?> object) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            object.forEach((name, item) -> {
+                Object evaluated = evaluate(item);
+                if (evaluated != NO_VALUE) {
+                    out.put(String.valueOf(name), evaluated);
+                }
+            });
+            return out;
+        }
+        if (value instanceof List<?> items) {
+            List<Object> out = new ArrayList<>();
+            for (Object item : items) {
+                Object evaluated = evaluate(item);
+                if (evaluated != NO_VALUE) {
+                    out.add(evaluated);
+                }
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private Object intrinsic(String function, Object argument) {
+        return switch (function) {
+            case "Ref" -> "AWS::NoValue".equals(argument) ? NO_VALUE : listParameter(String.valueOf(argument))
+                    .<Object>map(values -> values).orElseGet(() -> parameter(String.valueOf(argument)));
+            case "Fn::GetAtt" -> "${" + String.join(".", list(argument).stream().map(String::valueOf).toList()) + "}";
+            case "Fn::If" -> {
+                List<Object> branches = list(argument);
+                yield evaluate(condition(String.valueOf(branches.get(0))) ? branches.get(1) : branches.get(2));
+            }
+            case "Fn::Sub" -> argument instanceof List<?> withVariables
+                    ? substitute(String.valueOf(withVariables.get(0)), map(evaluate(withVariables.get(1))))
+                    : substitute(String.valueOf(argument), Map.of());
+            case "Fn::Select" -> {
+                List<Object> arguments = list(argument);
+                yield list(evaluate(arguments.get(1))).get(Integer.parseInt(resolve(arguments.get(0))));
+            }
+            case "Fn::Split" -> {
+                List<Object> arguments = list(argument);
+                yield List.of(resolve(arguments.get(1)).split(Pattern.quote(String.valueOf(arguments.get(0))), -1));
+            }
+            case "Fn::Join" -> {
+                List<Object> arguments = list(argument);
+                yield String.join(String.valueOf(arguments.get(0)), list(evaluate(arguments.get(1))).stream().map(String::valueOf).toList());
+            }
+            default -> throw new IllegalArgumentException("cannot evaluate " + function + " locally");
+        };
+    }
+
+    private boolean truth(Object definition) {
+        Map<String, Object> function = map(definition);
+        if (function.size() != 1) {
+            throw new IllegalArgumentException("not a condition function: " + definition);
+        }
+        String name = function.keySet().iterator().next();
+        List<Object> arguments = list(function.get(name));
+        return switch (name) {
+            case "Condition" -> condition(String.valueOf(function.get(name)));
+            case "Fn::Equals" -> String.valueOf(evaluate(arguments.get(0))).equals(String.valueOf(evaluate(arguments.get(1))));
+            case "Fn::Not" -> !truth(arguments.get(0));
+            case "Fn::And" -> arguments.stream().allMatch(this::truth);
+            case "Fn::Or" -> arguments.stream().anyMatch(this::truth);
+            default -> throw new IllegalArgumentException("cannot evaluate condition function " + name);
+        };
+    }
+
+    private String substitute(String text, Map<String, Object> variables) {
+        Matcher matcher = SUB_VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            Object value = variables.containsKey(name) ? variables.get(name) : parameter(name);
+            matcher.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(value)));
+        }
+        matcher.appendTail(out);
+        return out.toString();
     }
 
     Optional<String> parameterValue(String name) {
         return Optional.ofNullable(parameters.get(name));
+    }
+
+    /** A {@code CommaDelimitedList} parameter's values, as {@code Ref} gives them. */
+    private Optional<List<String>> listParameter(String name) {
+        Map<String, Object> definition = map(map(root.get("Parameters")).get(name));
+        return "CommaDelimitedList".equals(definition.get("Type"))
+                ? Optional.of(List.of(parameters.get(name).split(",", -1))) : Optional.empty();
     }
 
     /** A parameter's value; a resource's logical id or {@code Resource.Attribute} stays as written (only AWS knows it). */
@@ -156,7 +271,8 @@ final class SamTemplate {
     private static final class IntrinsicConstructor extends SafeConstructor {
 
         private static final List<String> FUNCTIONS = List.of("Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs",
-                "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString", "Length");
+                "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString", "Length",
+                "Contains");
 
         IntrinsicConstructor() {
             super(new LoaderOptions());

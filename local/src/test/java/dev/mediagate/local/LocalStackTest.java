@@ -24,6 +24,7 @@ class LocalStackTest {
     static Path data;
     static LocalStack stack;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private StackClient client;
 
     @BeforeAll
     static void start() throws Exception {
@@ -31,19 +32,24 @@ class LocalStackTest {
         data = RunningStack.data();
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void connect() {
+        client = new StackClient(stack);
+    }
+
     @Test
     void uploadsProcessesServesAndDeletesAFileEndToEnd() throws Exception {
-        String alice = token("alice");
+        String alice = client.token("alice");
         byte[] photo = Images.withMetadata(Images.jpeg(Images.quadrants(1600, 1200)), 6, true, 0);
 
-        JsonNode upload = json(send(post("/uploads", alice, "{\"filename\":\"Été 2026.jpg\",\"contentType\":\"image/jpeg\",\"size\":" + photo.length + "}")), 201);
+        JsonNode upload = StackClient.json(client.send(client.post("/uploads", alice, "{\"filename\":\"Été 2026.jpg\",\"contentType\":\"image/jpeg\",\"size\":" + photo.length + "}")), 201);
         String fileId = upload.get("fileId").asText();
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText()))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
         upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
-        assertThat(send(put.build()).statusCode()).isEqualTo(200);
+        assertThat(client.send(put.build()).statusCode()).isEqualTo(200);
 
-        JsonNode file = waitUntilDone(fileId, alice);
+        JsonNode file = client.waitUntilDone(fileId, alice);
         assertThat(file.get("status").asText()).isEqualTo("ready");
         assertThat(file.get("width").asInt()).isEqualTo(1200);
         assertThat(file.get("height").asInt()).isEqualTo(1600);
@@ -67,26 +73,23 @@ class LocalStackTest {
         assertThat(http.send(HttpRequest.newBuilder(URI.create(thumb.substring(0, thumb.indexOf('?')))).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
 
-        String bob = token("bob");
-        assertThat(send(get("/files/" + fileId, bob)).statusCode()).isEqualTo(404);
-        assertThat(send(delete("/files/" + fileId, bob)).statusCode()).isEqualTo(404);
+        String bob = client.token("bob");
+        assertThat(client.send(client.get("/files/" + fileId, bob)).statusCode()).isEqualTo(404);
+        assertThat(client.send(client.delete("/files/" + fileId, bob)).statusCode()).isEqualTo(404);
 
-        assertThat(send(delete("/files/" + fileId, alice)).statusCode()).isEqualTo(204);
-        assertThat(send(get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
+        assertThat(client.send(client.delete("/files/" + fileId, alice)).statusCode()).isEqualTo(204);
+        assertThat(client.send(client.get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
         assertThat(stack.s3().client().listObjectsV2Paginator(l -> l.bucket(stack.bucket())).contents().stream()
                 .map(S3Object::key)).noneMatch(key -> key.contains(fileId));
     }
 
     @Test
     void aRejectedUploadEndsRejectedWithItsReason() throws Exception {
-        String alice = token("alice");
+        String alice = client.token("alice");
         byte[] html = "<html><script>alert(1)</script></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        JsonNode upload = json(send(post("/uploads", alice, "{\"filename\":\"x.jpg\",\"contentType\":\"image/jpeg\",\"size\":" + html.length + "}")), 201);
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText())).PUT(HttpRequest.BodyPublishers.ofByteArray(html));
-        upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
-        assertThat(send(put.build()).statusCode()).isEqualTo(200);
+        JsonNode upload = client.upload(alice, "x.jpg", "image/jpeg", html);
 
-        JsonNode file = waitUntilDone(upload.get("fileId").asText(), alice);
+        JsonNode file = client.waitUntilDone(upload.get("fileId").asText(), alice);
 
         assertThat(file.get("status").asText()).isEqualTo("rejected");
         assertThat(file.get("reason").asText()).isEqualTo("not-an-image");
@@ -103,29 +106,29 @@ class LocalStackTest {
         s3.copyObject(c -> c.sourceBucket(stack.bucket()).sourceKey("imports/source.jpg")
                 .destinationBucket(stack.bucket()).destinationKey("originals/" + owner + "/" + fileId));
 
-        JsonNode file = waitUntilDone(fileId, token("carol"));
+        JsonNode file = client.waitUntilDone(fileId, client.token("carol"));
         assertThat(file.get("status").asText()).isEqualTo("ready");
     }
 
     @Test
     void refusesMissingExpiredAndForeignTokensWithProblemJson() throws Exception {
-        HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/files/x")).GET().build());
-        String forged = token("alice").replaceFirst("\\.[^.]+$", ".c2lnbmF0dXJl");
+        HttpResponse<String> none = client.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/files/x")).GET().build());
+        String forged = client.token("alice").replaceFirst("\\.[^.]+$", ".c2lnbmF0dXJl");
 
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(send(get("/files/x", forged)).statusCode()).isEqualTo(401);
-        assertThat(send(get("/files/x", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.")).statusCode()).isEqualTo(401);
+        assertThat(client.send(client.get("/files/x", forged)).statusCode()).isEqualTo(401);
+        assertThat(client.send(client.get("/files/x", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.")).statusCode()).isEqualTo(401);
         java.security.KeyPair issuerKeys = LocalKeys.loadOrCreate(data.resolve("keys"), "token-issuer");
         java.time.Clock lastWeek = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(-7));
         String otherIssuer = new DevTokens(issuerKeys, "https://evil.example/", java.util.List.of("mediagate"), java.time.Clock.systemUTC()).mint("alice");
         String otherAudience = new DevTokens(issuerKeys, "https://auth.example.com/", java.util.List.of("other-app"), java.time.Clock.systemUTC()).mint("alice");
         String expired = new DevTokens(issuerKeys, "https://auth.example.com/", java.util.List.of("mediagate"), lastWeek).mint("alice");
         String valid = new DevTokens(issuerKeys, "https://auth.example.com/", java.util.List.of("mediagate"), java.time.Clock.systemUTC()).mint("alice");
-        assertThat(send(get("/files/x", otherIssuer)).statusCode()).isEqualTo(401);
-        assertThat(send(get("/files/x", otherAudience)).statusCode()).isEqualTo(401);
-        assertThat(send(get("/files/x", expired)).statusCode()).isEqualTo(401);
-        assertThat(send(get("/files/x", valid)).statusCode()).isEqualTo(404);
+        assertThat(client.send(client.get("/files/x", otherIssuer)).statusCode()).isEqualTo(401);
+        assertThat(client.send(client.get("/files/x", otherAudience)).statusCode()).isEqualTo(401);
+        assertThat(client.send(client.get("/files/x", expired)).statusCode()).isEqualTo(401);
+        assertThat(client.send(client.get("/files/x", valid)).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -137,7 +140,7 @@ class LocalStackTest {
                 .header("Access-Control-Request-Headers", "content-disposition,content-type,if-none-match,x-amz-meta-filename")
                 .build();
 
-        HttpResponse<String> response = send(preflight);
+        HttpResponse<String> response = client.send(preflight);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(stack.apiUrl());
@@ -146,8 +149,8 @@ class LocalStackTest {
 
     @Test
     void servesTheDevConfigAndTheDemoPage() throws Exception {
-        JsonNode config = json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/config")).build()), 200);
-        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/")).build());
+        JsonNode config = StackClient.json(client.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/config")).build()), 200);
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/")).build());
 
         assertThat(config.get("bucket").asText()).isEqualTo(stack.bucket());
         assertThat(config.get("cdnBaseUrl").asText()).isEqualTo(stack.cdnUrl());
@@ -188,42 +191,4 @@ class LocalStackTest {
         assertThat(results).hasSize(2);
         assertThat(results.get(1).get("key").asText()).isEqualTo("originals/imports/Été 2026/IMG 0001.jpg");
     }
-
-    private JsonNode waitUntilDone(String fileId, String token) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            JsonNode file = json(send(get("/files/" + fileId, token)), 200);
-            if (!file.get("status").asText().equals("processing") || System.nanoTime() > deadline) {
-                return file;
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private String token(String user) throws Exception {
-        return json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/token?sub=" + user)).build()), 200).get("token").asText();
-    }
-
-    private HttpRequest post(String path, String token, String body) {
-        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private HttpRequest get(String path, String token) {
-        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).GET().build();
-    }
-
-    private HttpRequest delete(String path, String token) {
-        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).DELETE().build();
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws Exception {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response, int expectedStatus) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-        return JSON.readTree(response.body());
-    }
-
 }

@@ -122,9 +122,11 @@ class TemplateTest {
                 }
             }
         }
+        String secrets = "arn:aws:secretsmanager:us-east-1:000000000000:secret:mediagate/dev/";
         assertThat(secretStatements).singleElement().satisfies(statement -> {
             assertThat(list(map(statement).get("Action"))).containsExactly("secretsmanager:GetSecretValue");
-            assertThat(map(statement).get("Resource")).isEqualTo(Map.of("Ref", "CdnPrivateKeySecretArn"));
+            assertThat(list(template.evaluate(map(statement).get("Resource"))))
+                    .containsExactly(secrets + "cdn-private-key-a-??????", secrets + "cdn-private-key-b-??????");
         });
     }
 

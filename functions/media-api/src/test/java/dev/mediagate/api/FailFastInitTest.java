@@ -31,6 +31,15 @@ class FailFastInitTest {
     }
 
     @Test
+    void aCookieDomainTheCdnIsNotUnderStopsInitNamingTheVariable() {
+        ApiEvents.handler();
+
+        assertThatThrownBy(() -> withProperty("CDN_COOKIE_DOMAIN", ".example.com", StreamLambdaHandler::new))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("CDN_COOKIE_DOMAIN");
+    }
+
+    @Test
     void primingFailsTheSnapshotWhenARouteAnswersOtherThanExpected() {
         ApiEvents.handler();
         StreamLambdaHandler refusesJpegs = withProperty("ALLOWED_CONTENT_TYPES", "application/pdf", StreamLambdaHandler::new);

@@ -35,8 +35,20 @@ public record CdnConfig(String baseUrl, String keyPairId, Optional<String> priva
         if (cookieDomain.isPresent() && !DOMAIN.matcher(cookieDomain.get()).matches()) {
             throw new ConfigurationException("CDN_COOKIE_DOMAIN", "is not a domain name: '" + cookieDomain.get() + "'");
         }
+        if (cookieDomain.isPresent() && !domainMatches(java.net.URI.create(baseUrl).getHost(), cookieDomain.get())) {
+            // A browser would store the cookies and never send them to the CDN.
+            throw new ConfigurationException("CDN_COOKIE_DOMAIN", "must be the CDN_BASE_URL's host or a parent domain of it");
+        }
         Duration ttl = Duration.ofSeconds(settings.longInRange("DOWNLOAD_URL_TTL_SECONDS", 600, 1, 7L * 24 * 3600));
         return new CdnConfig(baseUrl, keyPairId, secretId, file, cookieDomain, ttl);
+    }
+
+    /** RFC 6265 domain matching: the host is the cookie domain or one of its subdomains. */
+    private static boolean domainMatches(String host, String cookieDomain) {
+        String domain = cookieDomain.startsWith(".") ? cookieDomain.substring(1) : cookieDomain;
+        String lowerHost = host.toLowerCase(java.util.Locale.ROOT);
+        String lowerDomain = domain.toLowerCase(java.util.Locale.ROOT);
+        return lowerHost.equals(lowerDomain) || lowerHost.endsWith("." + lowerDomain);
     }
 
     public boolean secure() {

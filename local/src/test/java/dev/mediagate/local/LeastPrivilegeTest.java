@@ -1,0 +1,111 @@
+package dev.mediagate.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediagate.local.IamPolicy.Decision;
+import dev.mediagate.local.IamPolicy.Request;
+import dev.mediagate.local.S3CallRecorder.Call;
+import dev.mediagate.testing.Images;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The S3 calls the functions really make, recorded while a file goes through its whole life on the local stack, each
+ * evaluated against that function's role and the bucket policy of template.yaml: every call is allowed, and every S3
+ * action a role grants is used.
+ */
+class LeastPrivilegeTest {
+
+    @Test
+    void everyS3CallOfAFilesLifeIsAllowedAndEveryGrantedS3ActionIsUsed() throws Exception {
+        LocalStack stack = RunningStack.get();
+        StackClient client = new StackClient(stack);
+        SamTemplate template = SamTemplate.load(TemplateTest.ROOT.resolve("template.yaml"));
+        String bucketArn = "arn:aws:s3:::" + stack.bucket();
+        S3CallRecorder.clear();
+
+        String alice = client.token("alice");
+        JsonNode photo = client.upload(alice, "IMG_0001.jpg", "image/jpeg", Images.jpeg(Images.quadrants(800, 600)));
+        presignedPut(photo);
+        String fileId = photo.get("fileId").asText();
+        assertThat(client.waitUntilDone(fileId, alice).get("status").asText()).isEqualTo("ready");
+        JsonNode page = client.upload(alice, "page.jpg", "image/jpeg", "<html></html>".getBytes(StandardCharsets.UTF_8));
+        presignedPut(page);
+        assertThat(client.waitUntilDone(page.get("fileId").asText(), alice).get("status").asText()).isEqualTo("rejected");
+        assertThat(client.send(client.post("/cdn-cookies", alice, "")).statusCode()).isEqualTo(204);
+        assertThat(client.send(client.delete("/files/" + fileId, alice)).statusCode()).isEqualTo(204);
+        assertThat(client.send(client.get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
+
+        List<Call> calls = S3CallRecorder.calls();
+        assertThat(calls).extracting(Call::function).contains("MediaApiFunction", "ImageResizerFunction");
+        Map<String, Set<String>> used = new HashMap<>();
+        for (Call call : calls) {
+            for (Request request : requests(call, bucketArn)) {
+                Decision decision = IamPolicy.evaluate(IamPolicy.functionPolicy(template, call.function()),
+                        IamPolicy.bucketPolicy(template, bucketArn), request);
+                assertThat(decision).as("%s → %s", call, request).isEqualTo(Decision.ALLOW);
+                used.computeIfAbsent(call.function(), f -> new TreeSet<>()).add(request.action());
+            }
+        }
+        // The resizer deletes only when a variant write fails part-way (ImageResizerHandlerTest injects those faults).
+        used.get("ImageResizerFunction").add("s3:DeleteObject");
+        for (String function : List.of("MediaApiFunction", "ImageResizerFunction")) {
+            assertThat(used.get(function)).as(function + ": S3 actions granted but never used")
+                    .containsAll(grantedS3Actions(template, function));
+        }
+    }
+
+    /** The upload the browser makes with the presigned URL carries the API role's identity. */
+    private static void presignedPut(JsonNode upload) {
+        String url = upload.at("/upload/url").asText();
+        String path = java.net.URI.create(url).getPath();
+        String key = path.substring(path.indexOf("/originals/") + 1);
+        S3CallRecorder.record(new Call("MediaApiFunction", "PutObject (presigned)", null, List.of(key), null, null,
+                upload.at("/upload/headers/If-None-Match").isTextual()));
+    }
+
+    /** The IAM requests S3 authorises for one call (a copy is a read of the source and a write of the target). */
+    private static List<Request> requests(Call call, String bucketArn) {
+        Map<String, String> tls = Map.of("aws:SecureTransport", "true");
+        List<Request> requests = new ArrayList<>();
+        String role = "${" + call.function() + "Role.Arn}";
+        switch (call.operation()) {
+            case "HeadObject", "GetObject" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:GetObject", bucketArn + "/" + key, tls)));
+            case "PutObject", "PutObject (presigned)", "CopyObject" -> {
+                Map<String, String> context = new HashMap<>(tls);
+                context.put("s3:ObjectCreationOperation", "true");
+                if (call.ifNoneMatch()) {
+                    context.put("s3:if-none-match", "*");
+                }
+                call.keys().forEach(key -> requests.add(new Request(role, "s3:PutObject", bucketArn + "/" + key, context)));
+                if (call.copySource() != null) {
+                    requests.add(new Request(role, "s3:GetObject", "arn:aws:s3:::" + call.copySource(), tls));
+                }
+            }
+            case "DeleteObject", "DeleteObjects" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:DeleteObject", bucketArn + "/" + key, tls)));
+            case "PutObjectTagging" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:PutObjectTagging", bucketArn + "/" + key, tls)));
+            case "ListBucket (existence check)" -> requests.add(new Request(role, "s3:ListBucket", bucketArn, tls));
+            case "ListObjectsV2" -> {
+                Map<String, String> context = new HashMap<>(tls);
+                context.put("s3:prefix", call.prefix() == null ? "" : call.prefix());
+                requests.add(new Request(role, "s3:ListBucket", bucketArn, context));
+            }
+            default -> throw new AssertionError(call.operation() + " is not mapped to its IAM action yet: add it here");
+        }
+        return requests;
+    }
+
+    private static Set<String> grantedS3Actions(SamTemplate template, String function) {
+        Set<String> actions = new TreeSet<>();
+        IamPolicy.functionPolicy(template, function).forEach(statement -> SamTemplate.list(statement.get("Action")).stream()
+                .map(String::valueOf).filter(action -> action.startsWith("s3:")).forEach(actions::add));
+        return actions;
+    }
+}

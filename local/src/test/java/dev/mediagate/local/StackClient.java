@@ -1,0 +1,71 @@
+package dev.mediagate.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A frontend's view of the running local stack: dev tokens, the API's routes, presigned uploads. */
+final class StackClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final LocalStack stack;
+
+    StackClient(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    String token(String user) throws Exception {
+        return json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/token?sub=" + user)).build()), 200).get("token").asText();
+    }
+
+    /** Asks for an upload URL and PUTs the bytes with exactly the headers the answer names; returns the answer. */
+    JsonNode upload(String token, String filename, String contentType, byte[] bytes) throws Exception {
+        JsonNode upload = json(send(post("/uploads", token, "{\"filename\":\"" + filename + "\",\"contentType\":\"" + contentType
+                + "\",\"size\":" + bytes.length + "}")), 201);
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
+        assertThat(send(put.build()).statusCode()).isEqualTo(200);
+        return upload;
+    }
+
+    JsonNode waitUntilDone(String fileId, String token) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode file = json(send(get("/files/" + fileId, token)), 200);
+            if (!file.get("status").asText().equals("processing") || System.nanoTime() > deadline) {
+                return file;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    HttpRequest post(String path, String token, String body) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    HttpRequest get(String path, String token) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).GET().build();
+    }
+
+    HttpRequest delete(String path, String token) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).DELETE().build();
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response, int expectedStatus) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+        return JSON.readTree(response.body());
+    }
+}
