@@ -1,15 +1,17 @@
 package dev.mediagate.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.mediagate.testing.Images;
+import dev.mediagate.testing.RequiredTools;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -19,6 +21,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -28,8 +31,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DemoPageBrowserTest {
 
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     static Path data;
     static LocalStack stack;
 
@@ -41,18 +42,19 @@ class DemoPageBrowserTest {
 
     @Test
     void uploadsTwoImagesAndShowsTheirThumbnails() throws Exception {
-        assumeThat(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute())
-                .as("skipped: needs Debian's chromium and chromium-driver (.ci/run installs them)").isTrue();
+        File chromium = RequiredTools.require("chromium", "Debian's chromium (apt-get install chromium)").toFile();
+        File chromedriver = RequiredTools.require("chromedriver", "Debian's chromium-driver (apt-get install chromium-driver)").toFile();
         Path first = data.resolve("sunset.jpg");
         Path second = data.resolve("Été diagram.png");
         Files.write(first, Images.jpeg(Images.quadrants(1200, 900)));
         Files.write(second, Images.png(Images.quadrants(500, 700)));
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
+        options.setBinary(chromium);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--window-size=1200,900", "--user-data-dir=" + Files.createTempDirectory(data, "chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver).usingAnyFreePort().build();
         ChromeDriver browser = new ChromeDriver(service, options);
         try {
             browser.get(stack.apiUrl() + "/");
@@ -72,6 +74,8 @@ class DemoPageBrowserTest {
             assertThat(bars).hasSize(2).allSatisfy(bar -> assertThat(bar.getDomProperty("value")).isEqualTo("100"));
             assertThat(browser.findElements(By.cssSelector("#gallery img"))).extracting(image -> image.getDomProperty("alt"))
                     .containsExactlyInAnyOrder("sunset.jpg", "Été diagram.png");
+            assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("the page's console")
+                    .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
             Path screenshots = TemplateTest.ROOT.resolve("local/target/screenshots");
             Files.createDirectories(screenshots);
             Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshots.resolve("demo-page.png"),

@@ -2,6 +2,7 @@ package dev.mediagate.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mediagate.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.mediagate.core.cdn;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.mediagate.core.FileId;
 import dev.mediagate.core.Owner;
 import dev.mediagate.testing.CdnKeys;
+import dev.mediagate.testing.RequiredTools;
 import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -114,13 +114,18 @@ class CdnSignerTest {
 
     @Test
     void cannedUrlsEqualWhatTheAwsCliSignsByteForByte() throws Exception {
-        File aws = new File("/usr/bin/aws");
-        assumeThat(aws.canExecute()).as("skipped: /usr/bin/aws (Debian's awscli, installed by .ci/run) is not installed").isTrue();
+        File aws = RequiredTools.require("aws", "the AWS CLI, the reference CloudFront signer (apt-get install awscli)").toFile();
         CdnSigner.Links links = signer(NOW).fileLinks(alice, fileId, List.of(original()));
         String url = CDN + "/" + original();
 
+        // AWS CLI v1 reads only PKCS#1 keys ("BEGIN RSA PRIVATE KEY"); v2 reads both.
+        File pkcs1 = File.createTempFile("cloudfront-private-pkcs1", ".pem");
+        pkcs1.deleteOnExit();
+        Process convert = new ProcessBuilder(RequiredTools.require("openssl", "openssl").toString(), "rsa", "-traditional",
+                "-in", CdnKeys.privateKeyFile().toString(), "-out", pkcs1.getPath()).redirectErrorStream(true).start();
+        assertThat(convert.waitFor()).as(new String(convert.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
         Process process = new ProcessBuilder(aws.getPath(), "cloudfront", "sign", "--url", url, "--key-pair-id", "K2MEDIAGATETEST",
-                "--private-key", "file://" + CdnKeys.privateKeyFile(), "--date-less-than", String.valueOf(links.expiresAt().getEpochSecond()))
+                "--private-key", "file://" + pkcs1, "--date-less-than", String.valueOf(links.expiresAt().getEpochSecond()))
                 .redirectErrorStream(true).start();
         process.getOutputStream().close();
         String cli = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -1,4 +1,4 @@
-package dev.mediagate.local;
+package dev.mediagate.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -13,18 +13,18 @@ import java.util.Optional;
  * Outside programs some tests need. On a developer's machine a missing one skips that test with a message saying what
  * to install; under {@code CI=true} it fails the build, since a check that silently did not run proves nothing.
  */
-final class RequiredTools {
+public final class RequiredTools {
 
     private RequiredTools() {
     }
 
     /** The {@code mvn} on the PATH, as {@code sam build} runs it (not the wrapper); CI installs Debian's 3.8. */
-    static Path debianMaven() {
+    public static Path debianMaven() {
         return require("mvn", "Maven 3.8 as Debian and Ubuntu LTS ship it (apt-get install maven)");
     }
 
     /** The program on the PATH; fails under CI and skips elsewhere when it is not there. */
-    static Path require(String program, String what) {
+    public static Path require(String program, String what) {
         Optional<Path> found = onPath(program);
         String message = program + " is not on the PATH: this test needs " + what + " (.ci/run installs it)";
         if (inCi()) {
@@ -35,7 +35,7 @@ final class RequiredTools {
         return found.orElseThrow();
     }
 
-    static boolean inCi() {
+    public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
