@@ -62,6 +62,15 @@ class LocalStackTest {
             assertThat(image.getWidth()).isEqualTo(file.at("/variants/" + name + "/width").asInt());
             assertThat(image.getHeight()).isEqualTo(file.at("/variants/" + name + "/height").asInt());
         }
+        Path uploaded = Files.write(data.resolve(fileId + "-original.jpg"), photo);
+        assertThat(exiftoolGroups(uploaded)).as("exiftool reads the upload's metadata").contains("EXIF", "GPS", "XMP", "File:Comment");
+        for (String name : new String[] {"thumb", "medium", "large"}) {
+            byte[] variant = http.send(HttpRequest.newBuilder(URI.create(file.at("/variants/" + name + "/url").asText())).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
+            Path saved = Files.write(data.resolve(fileId + "-" + name + ".jpg"), variant);
+            assertThat(exiftoolGroups(saved)).as(name + ": metadata exiftool finds")
+                    .doesNotContain("EXIF", "GPS", "XMP", "ICC", "IPTC", "Photoshop", "File:Comment");
+        }
         HttpResponse<byte[]> original = http.send(HttpRequest.newBuilder(URI.create(file.at("/original/url").asText())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(original.body()).isEqualTo(photo);
@@ -81,6 +90,22 @@ class LocalStackTest {
         assertThat(client.send(client.get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
         assertThat(stack.s3().client().listObjectsV2Paginator(l -> l.bucket(stack.bucket())).contents().stream()
                 .map(S3Object::key)).noneMatch(key -> key.contains(fileId));
+    }
+
+    /** The metadata exiftool, the reference reader, finds in a file, by family (EXIF, GPS, XMP, ICC, IPTC, File:Comment). */
+    private static java.util.Set<String> exiftoolGroups(Path file) throws Exception {
+        Path exiftool = dev.mediagate.testing.RequiredTools.require("exiftool", "exiftool (apt-get install libimage-exiftool-perl)");
+        Process process = new ProcessBuilder(exiftool.toString(), "-j", "-G1", "-a", file.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        java.util.Set<String> groups = new java.util.TreeSet<>();
+        JSON.readTree(output).get(0).fieldNames().forEachRemaining(name -> {
+            String group = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            groups.add(name.equals("File:Comment") ? name
+                    : group.matches("IFD\\d|ExifIFD|InteropIFD|SubIFD\\d*") ? "EXIF"
+                    : group.startsWith("XMP") ? "XMP" : group.startsWith("ICC") ? "ICC" : group);
+        });
+        return groups;
     }
 
     @Test
