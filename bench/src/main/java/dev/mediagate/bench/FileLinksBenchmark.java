@@ -1,9 +1,9 @@
 package dev.mediagate.bench;
 
-import dev.mediagate.core.FileId;
-import dev.mediagate.core.MediaKeys;
-import dev.mediagate.core.Owner;
-import dev.mediagate.core.cdn.CdnSigner;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.MediaKeys;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.api.cdn.CdnSigner;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;

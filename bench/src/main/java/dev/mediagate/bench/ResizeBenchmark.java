@@ -1,11 +1,11 @@
 package dev.mediagate.bench;
 
-import dev.mediagate.core.MediaType;
-import dev.mediagate.core.image.ImagePipeline;
-import dev.mediagate.core.image.Jpeg;
-import dev.mediagate.core.image.MediaOutcome;
-import dev.mediagate.core.image.ResizeConfig;
-import dev.mediagate.core.image.VariantSpec;
+import dev.mediagate.core.files.FileType;
+import dev.mediagate.imaging.ImagePipeline;
+import dev.mediagate.imaging.Jpeg;
+import dev.mediagate.imaging.MediaOutcome;
+import dev.mediagate.imaging.ResizeConfig;
+import dev.mediagate.imaging.VariantSpec;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -50,13 +50,13 @@ public final class ResizeBenchmark {
             }
             byte[] bytes = Files.readAllBytes(photo);
             for (int i = 0; i < 3; i++) {
-                pipeline.process(bytes, MediaType.JPEG);
+                pipeline.process(bytes, FileType.JPEG);
             }
             resetPeaks();
             long[] javaTimes = new long[RUNS];
             for (int i = 0; i < RUNS; i++) {
                 long start = System.nanoTime();
-                MediaOutcome outcome = pipeline.process(bytes, MediaType.JPEG);
+                MediaOutcome outcome = pipeline.process(bytes, FileType.JPEG);
                 javaTimes[i] = System.nanoTime() - start;
                 if (!(outcome instanceof MediaOutcome.Image)) {
                     throw new IllegalStateException("benchmark photo was not processed: " + outcome);
@@ -75,16 +75,16 @@ public final class ResizeBenchmark {
         }
         System.out.printf("peak RSS of this JVM: %d MiB%n", peakRssMiB());
         if (vips && available("convert", "-version")) {
-            zonePlate(pipeline, work, 3000, MediaType.PNG);
+            zonePlate(pipeline, work, 3000, FileType.PNG);
             // Large enough for JPEG reduction while decoding (to 1/2 for the large variant): aliasing of that path too.
-            zonePlate(pipeline, work, 6000, MediaType.JPEG);
+            zonePlate(pipeline, work, 6000, FileType.JPEG);
         } else {
             System.out.println("zone plate check skipped: needs vipsthumbnail and ImageMagick's convert");
         }
     }
 
-    private static void zonePlate(ImagePipeline pipeline, Path work, int side, MediaType format) throws Exception {
-        String extension = format == MediaType.PNG ? "png" : "jpg";
+    private static void zonePlate(ImagePipeline pipeline, Path work, int side, FileType format) throws Exception {
+        String extension = format == FileType.PNG ? "png" : "jpg";
         Path zone = work.resolve("zoneplate-" + side + "." + extension);
         if (!Files.exists(zone)) {
             BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
@@ -99,7 +99,7 @@ public final class ResizeBenchmark {
                     data[p] = data[p + 1] = data[p + 2] = (byte) v;
                 }
             }
-            if (format == MediaType.PNG) {
+            if (format == FileType.PNG) {
                 ImageIO.write(image, "png", zone.toFile());
             } else {
                 Files.write(zone, Jpeg.encode(image, 95));

@@ -1,8 +1,8 @@
 package dev.mediagate.local;
 
+import dev.mediagate.testing.CloudFrontVerifier;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.mediagate.core.cdn.CloudFrontVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

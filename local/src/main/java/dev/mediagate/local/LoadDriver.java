@@ -2,7 +2,7 @@ package dev.mediagate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mediagate.core.image.Jpeg;
+import dev.mediagate.imaging.Jpeg;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.mediagate.local;
 
-import dev.mediagate.core.cdn.CloudFrontVerifier;
+import dev.mediagate.testing.CloudFrontVerifier;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -122,8 +122,8 @@ class LocalStackTest {
 
     @Test
     void anObjectCopiedIntoOriginalsIsProcessedToo() throws Exception {
-        String owner = dev.mediagate.core.Owner.of("https://auth.example.com/", "carol").value();
-        String fileId = dev.mediagate.core.FileId.random().value();
+        String owner = dev.mediagate.core.files.Owner.of("https://auth.example.com/", "carol").value();
+        String fileId = dev.mediagate.core.files.FileId.random().value();
         var s3 = stack.s3().client();
         s3.putObject(p -> p.bucket(stack.bucket()).key("imports/source.jpg").contentType("image/jpeg"),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(Images.jpeg(Images.quadrants(640, 480))));

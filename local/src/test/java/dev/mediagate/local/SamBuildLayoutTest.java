@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * copy the {@code CodeUri} folder alone, run the {@code mvn} on the PATH there with {@code clean install}, then
  * {@code dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true}, and package
  * {@code target/classes} with {@code target/dependency}. Run with a plain Maven 3.8 (Debian's and Ubuntu LTS's), after
- * the README's {@code ./mvnw install} step (parent POM and media-core), it must build, run no test, and leave the
- * handler and only runtime jars.
+ * the README's {@code ./mvnw install} step (parent POM, media-core, media-imaging, the test helpers), it must build, run
+ * no test, and leave the handler and only the runtime jars that function needs.
  */
 class SamBuildLayoutTest {
 
@@ -32,8 +32,7 @@ class SamBuildLayoutTest {
         SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
         Path mvn = RequiredTools.debianMaven();
         assertThat(maven(mvn, root, "-v")).as("the Maven that sam build would run").contains("Apache Maven 3.8.");
-        maven(mvn, root, "-N", "install");
-        maven(mvn, root.resolve("functions/media-core"), "install", "-DskipTests");
+        maven(mvn, root, "install", "-DskipTests", "-pl", "functions/media-core,functions/media-imaging,testing", "-am");
 
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             String codeUri = template.resolve(template.properties(function).get("CodeUri"));
@@ -54,7 +53,16 @@ class SamBuildLayoutTest {
                     .noneMatch(jar -> jar.contains("tests"))
                     .noneMatch(jar -> jar.contains("junit") || jar.contains("assertj") || jar.contains("s3proxy"))
                     .noneMatch(jar -> jar.contains("tomcat"))
-                    .noneMatch(jar -> jar.contains(".apache-client-") || jar.contains("netty-"));
+                    .noneMatch(jar -> jar.contains(".apache-client-") || jar.contains("netty-"))
+                    .noneMatch(jar -> jar.startsWith("dev.mediagate.mediagate-testing-"));
+            // Each function's jar holds only what it runs: the image engine only in the resizer, CloudFront only in the API.
+            if (function.equals("MediaApiFunction")) {
+                assertThat(jars).as(function).anyMatch(jar -> jar.contains(".cloudfront-"))
+                        .noneMatch(jar -> jar.contains("media-imaging") || jar.contains("imageio") || jar.contains("metadata-extractor"));
+            } else {
+                assertThat(jars).as(function).anyMatch(jar -> jar.startsWith("dev.mediagate.media-imaging-"))
+                        .noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring"));
+            }
         }
     }
 

@@ -1,16 +1,16 @@
 package dev.mediagate.resizer;
 
-import dev.mediagate.core.FileId;
-import dev.mediagate.core.Filenames;
-import dev.mediagate.core.Manifest;
-import dev.mediagate.core.MediaKeys;
-import dev.mediagate.core.MediaKeys.OriginalKey;
-import dev.mediagate.core.MediaType;
-import dev.mediagate.core.Metrics;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.upload.Filenames;
+import dev.mediagate.core.files.Manifest;
+import dev.mediagate.core.files.MediaKeys;
+import dev.mediagate.core.files.MediaKeys.OriginalKey;
+import dev.mediagate.core.files.FileType;
+import dev.mediagate.core.metrics.Metrics;
 import dev.mediagate.core.aws.S3Clients;
-import dev.mediagate.core.image.ImagePipeline;
-import dev.mediagate.core.image.MediaOutcome;
-import dev.mediagate.core.image.RejectionReason;
+import dev.mediagate.imaging.ImagePipeline;
+import dev.mediagate.imaging.MediaOutcome;
+import dev.mediagate.imaging.RejectionReason;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -97,7 +97,7 @@ final class MediaProcessor {
 
     private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head) {
         long size = head.contentLength();
-        Optional<MediaType> declared = MediaType.fromMimeType(head.contentType());
+        Optional<FileType> declared = FileType.fromMimeType(head.contentType());
         String filename = Filenames.percentDecode(head.metadata().getOrDefault("filename", ""));
         Manifest.Source bare = new Manifest.Source(key, etag, filename, head.contentType(), size, null, null, null, null);
         if (declared.isEmpty()) {

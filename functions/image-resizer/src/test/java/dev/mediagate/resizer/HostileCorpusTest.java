@@ -2,11 +2,11 @@ package dev.mediagate.resizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mediagate.core.MediaType;
-import dev.mediagate.core.image.ImagePipeline;
-import dev.mediagate.core.image.MediaOutcome;
-import dev.mediagate.core.image.ResizeConfig;
-import dev.mediagate.core.image.VariantSpec;
+import dev.mediagate.core.files.FileType;
+import dev.mediagate.imaging.ImagePipeline;
+import dev.mediagate.imaging.MediaOutcome;
+import dev.mediagate.imaging.ResizeConfig;
+import dev.mediagate.imaging.VariantSpec;
 import dev.mediagate.testing.Images;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -39,38 +39,38 @@ class HostileCorpusTest {
 
     static Stream<Arguments> corpus() {
         return Stream.of(
-                rejected("PNG declaring 20000x20000 (bomb)", () -> Images.pngHeaderOnly(20_000, 20_000), MediaType.PNG, "too-many-pixels"),
-                rejected("GIF declaring 65535x65535 (bomb)", () -> gifHeaderOnly(65_535, 65_535), MediaType.GIF, "too-many-pixels"),
-                rejected("JPEG declaring 65000x65000 (bomb)", () -> jpegHeaderOnly(65_000, 65_000), MediaType.JPEG, "too-many-pixels"),
-                rejected("truncated JPEG", () -> half(Images.jpeg(noise(400, 300))), MediaType.JPEG, "corrupt"),
-                rejected("truncated PNG", () -> half(Images.png(noise(300, 300))), MediaType.PNG, "corrupt"),
-                rejected("zero bytes", () -> new byte[0], MediaType.JPEG, "not-an-image"),
-                rejected("one byte", () -> new byte[] {(byte) 0xFF}, MediaType.JPEG, "not-an-image"),
-                rejected("random bytes named .jpg", () -> random(10_000), MediaType.JPEG, "not-an-image"),
-                rejected("SVG with a script declared image/png", () -> ascii("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"), MediaType.PNG, "not-an-image"),
-                rejected("HTML declared image/jpeg", () -> ascii("<!doctype html><script>alert(document.cookie)</script>"), MediaType.JPEG, "not-an-image"),
-                rejected("JPEG declared application/pdf", () -> Images.jpeg(Images.quadrants(64, 48)), MediaType.PDF, "type-mismatch"),
-                rejected("PDF declared image/png", () -> ascii("%PDF-1.7\n%%EOF\n"), MediaType.PNG, "type-mismatch"),
-                ready("GIF+HTML polyglot", () -> concat(gif(40, 30, 1), ascii("<html><script>alert(1)</script></html>")), MediaType.GIF),
-                ready("JPEG with a trailing ZIP", () -> concat(Images.jpeg(Images.quadrants(64, 48)), zip()), MediaType.JPEG),
-                ready("JPEG with a 60 KB EXIF block and GPS", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 1, true, 60_000), MediaType.JPEG),
-                ready("orientation 0 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 0, false, 0), MediaType.JPEG),
-                ready("orientation 9 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 9, false, 0), MediaType.JPEG),
-                ready("orientation 65535 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 65_535, false, 0), MediaType.JPEG),
+                rejected("PNG declaring 20000x20000 (bomb)", () -> Images.pngHeaderOnly(20_000, 20_000), FileType.PNG, "too-many-pixels"),
+                rejected("GIF declaring 65535x65535 (bomb)", () -> gifHeaderOnly(65_535, 65_535), FileType.GIF, "too-many-pixels"),
+                rejected("JPEG declaring 65000x65000 (bomb)", () -> jpegHeaderOnly(65_000, 65_000), FileType.JPEG, "too-many-pixels"),
+                rejected("truncated JPEG", () -> half(Images.jpeg(noise(400, 300))), FileType.JPEG, "corrupt"),
+                rejected("truncated PNG", () -> half(Images.png(noise(300, 300))), FileType.PNG, "corrupt"),
+                rejected("zero bytes", () -> new byte[0], FileType.JPEG, "not-an-image"),
+                rejected("one byte", () -> new byte[] {(byte) 0xFF}, FileType.JPEG, "not-an-image"),
+                rejected("random bytes named .jpg", () -> random(10_000), FileType.JPEG, "not-an-image"),
+                rejected("SVG with a script declared image/png", () -> ascii("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"), FileType.PNG, "not-an-image"),
+                rejected("HTML declared image/jpeg", () -> ascii("<!doctype html><script>alert(document.cookie)</script>"), FileType.JPEG, "not-an-image"),
+                rejected("JPEG declared application/pdf", () -> Images.jpeg(Images.quadrants(64, 48)), FileType.PDF, "type-mismatch"),
+                rejected("PDF declared image/png", () -> ascii("%PDF-1.7\n%%EOF\n"), FileType.PNG, "type-mismatch"),
+                ready("GIF+HTML polyglot", () -> concat(gif(40, 30, 1), ascii("<html><script>alert(1)</script></html>")), FileType.GIF),
+                ready("JPEG with a trailing ZIP", () -> concat(Images.jpeg(Images.quadrants(64, 48)), zip()), FileType.JPEG),
+                ready("JPEG with a 60 KB EXIF block and GPS", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 1, true, 60_000), FileType.JPEG),
+                ready("orientation 0 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 0, false, 0), FileType.JPEG),
+                ready("orientation 9 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 9, false, 0), FileType.JPEG),
+                ready("orientation 65535 (invalid)", () -> Images.withMetadata(Images.jpeg(Images.quadrants(64, 48)), 65_535, false, 0), FileType.JPEG),
                 ready("ICC profile of garbage", () -> Images.withSegment(Images.jpeg(Images.quadrants(64, 48)), 0xE2,
-                        concat(ascii("ICC_PROFILE\0"), new byte[] {1, 1}, random(2_000))), MediaType.JPEG),
-                ready("1x50000", () -> Images.png(new BufferedImage(1, 50_000, BufferedImage.TYPE_BYTE_GRAY)), MediaType.PNG),
-                ready("50000x1", () -> Images.png(new BufferedImage(50_000, 1, BufferedImage.TYPE_BYTE_GRAY)), MediaType.PNG),
-                ready("16-bit grey PNG", () -> Images.png(new BufferedImage(80, 60, BufferedImage.TYPE_USHORT_GRAY)), MediaType.PNG),
-                ready("animated GIF with 1000 frames", () -> gif(20, 20, 1000), MediaType.GIF),
-                ready("CMYK JPEG with Adobe APP14 (inverted)", () -> Images.resource("cmyk-red-corner.jpg"), MediaType.JPEG),
-                eitherReadyOrCorrupt("bit-flipped JPEG", () -> flipBits(Images.jpeg(noise(200, 150)), 40), MediaType.JPEG),
-                eitherReadyOrCorrupt("bit-flipped PNG", () -> flipBits(Images.png(noise(120, 90)), 40), MediaType.PNG));
+                        concat(ascii("ICC_PROFILE\0"), new byte[] {1, 1}, random(2_000))), FileType.JPEG),
+                ready("1x50000", () -> Images.png(new BufferedImage(1, 50_000, BufferedImage.TYPE_BYTE_GRAY)), FileType.PNG),
+                ready("50000x1", () -> Images.png(new BufferedImage(50_000, 1, BufferedImage.TYPE_BYTE_GRAY)), FileType.PNG),
+                ready("16-bit grey PNG", () -> Images.png(new BufferedImage(80, 60, BufferedImage.TYPE_USHORT_GRAY)), FileType.PNG),
+                ready("animated GIF with 1000 frames", () -> gif(20, 20, 1000), FileType.GIF),
+                ready("CMYK JPEG with Adobe APP14 (inverted)", () -> Images.resource("cmyk-red-corner.jpg"), FileType.JPEG),
+                eitherReadyOrCorrupt("bit-flipped JPEG", () -> flipBits(Images.jpeg(noise(200, 150)), 40), FileType.JPEG),
+                eitherReadyOrCorrupt("bit-flipped PNG", () -> flipBits(Images.png(noise(120, 90)), 40), FileType.PNG));
     }
 
     @ParameterizedTest(name = "{0} -> {3}")
     @MethodSource("corpus")
-    void everyCaseEndsAsExpected(String name, Supplier<byte[]> file, MediaType declared, String expected) {
+    void everyCaseEndsAsExpected(String name, Supplier<byte[]> file, FileType declared, String expected) {
         byte[] bytes = file.get();
 
         MediaOutcome outcome = PIPELINE.process(bytes, declared);
@@ -91,21 +91,21 @@ class HostileCorpusTest {
 
     @org.junit.jupiter.api.Test
     void anAnimatedGifWith1000FramesSaysHowManyFramesItHad() {
-        MediaOutcome.Image image = (MediaOutcome.Image) PIPELINE.process(gif(20, 20, 1000), MediaType.GIF);
+        MediaOutcome.Image image = (MediaOutcome.Image) PIPELINE.process(gif(20, 20, 1000), FileType.GIF);
 
         assertThat(image.frames()).isEqualTo(1000);
         assertThat(image.animated()).isTrue();
     }
 
-    private static Arguments rejected(String name, Supplier<byte[]> file, MediaType declared, String reason) {
+    private static Arguments rejected(String name, Supplier<byte[]> file, FileType declared, String reason) {
         return Arguments.of(name, file, declared, reason);
     }
 
-    private static Arguments ready(String name, Supplier<byte[]> file, MediaType declared) {
+    private static Arguments ready(String name, Supplier<byte[]> file, FileType declared) {
         return Arguments.of(name, file, declared, "ready");
     }
 
-    private static Arguments eitherReadyOrCorrupt(String name, Supplier<byte[]> file, MediaType declared) {
+    private static Arguments eitherReadyOrCorrupt(String name, Supplier<byte[]> file, FileType declared) {
         return Arguments.of(name, file, declared, "ready or corrupt");
     }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mediagate.core.Settings;
-import dev.mediagate.core.image.ImagePipeline;
-import dev.mediagate.core.image.ResizeConfig;
+import dev.mediagate.core.config.Settings;
+import dev.mediagate.imaging.ImagePipeline;
+import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.testing.Images;
 import dev.mediagate.testing.LocalS3;
 import java.lang.reflect.InvocationTargetException;
@@ -225,7 +225,7 @@ class ImageResizerHandlerTest {
     private static ImageResizerHandler handlerWith(S3Client s3) {
         Settings settings = Settings.fromEnvironment();
         return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, 26_214_400L,
-                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), dev.mediagate.core.Metrics.toStandardOutput("image-resizer")));
+                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer")));
     }
 
     /** The real client, except that putObjectTagging (which S3Proxy does not implement) is recorded and answered as S3 would. */

@@ -2,11 +2,11 @@ package dev.mediagate.resizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mediagate.core.MediaType;
-import dev.mediagate.core.image.ImagePipeline;
-import dev.mediagate.core.image.MediaOutcome;
-import dev.mediagate.core.image.ResizeConfig;
-import dev.mediagate.core.image.VariantSpec;
+import dev.mediagate.core.files.FileType;
+import dev.mediagate.imaging.ImagePipeline;
+import dev.mediagate.imaging.MediaOutcome;
+import dev.mediagate.imaging.ResizeConfig;
+import dev.mediagate.imaging.VariantSpec;
 import dev.mediagate.testing.Images;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -28,7 +28,7 @@ class MemoryBudgetTest {
         assertThat(Runtime.getRuntime().maxMemory()).isLessThanOrEqualTo(1L << 30);
         byte[] photo = Images.jpeg(gradient(8000, 6125, BufferedImage.TYPE_3BYTE_BGR), 85, false);
 
-        MediaOutcome outcome = pipeline.process(photo, MediaType.JPEG);
+        MediaOutcome outcome = pipeline.process(photo, FileType.JPEG);
 
         assertThat(outcome).isInstanceOf(MediaOutcome.Image.class);
         assertThat(((MediaOutcome.Image) outcome).variants()).hasSize(3);
@@ -38,9 +38,9 @@ class MemoryBudgetTest {
     void processesA49MegapixelPngWithAlphaWithinTheHeapBudget() {
         byte[] picture = Images.png(gradient(7000, 7000, BufferedImage.TYPE_INT_ARGB));
 
-        MediaOutcome outcome = pipeline.process(picture, MediaType.PNG);
+        MediaOutcome outcome = pipeline.process(picture, FileType.PNG);
 
-        assertThat(((MediaOutcome.Image) outcome).variants()).allSatisfy(v -> assertThat(v.type()).isEqualTo(MediaType.PNG));
+        assertThat(((MediaOutcome.Image) outcome).variants()).allSatisfy(v -> assertThat(v.type()).isEqualTo(FileType.PNG));
     }
 
     private static BufferedImage gradient(int width, int height, int type) {

@@ -1,10 +1,10 @@
 package dev.mediagate.api;
 
-import dev.mediagate.core.Metrics;
-import dev.mediagate.core.S3EndpointConfig;
-import dev.mediagate.core.Settings;
+import dev.mediagate.core.metrics.Metrics;
+import dev.mediagate.core.aws.S3EndpointConfig;
+import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.aws.S3Clients;
-import dev.mediagate.core.aws.S3PutPresigner;
+import dev.mediagate.api.upload.S3PutPresigner;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -6,7 +6,7 @@ import static dev.mediagate.api.ApiEvents.withBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mediagate.core.Manifest;
+import dev.mediagate.core.files.Manifest;
 import dev.mediagate.testing.CdnKeys;
 import dev.mediagate.testing.LocalS3;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,6 @@
 package dev.mediagate.api.cdn;
 
-import dev.mediagate.core.Owner;
-import dev.mediagate.core.cdn.CdnConfig;
-import dev.mediagate.core.cdn.CdnSigner;
+import dev.mediagate.core.files.Owner;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.http.HttpHeaders;

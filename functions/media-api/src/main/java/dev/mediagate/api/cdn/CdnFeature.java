@@ -1,8 +1,6 @@
 package dev.mediagate.api.cdn;
 
-import dev.mediagate.core.Settings;
-import dev.mediagate.core.cdn.CdnConfig;
-import dev.mediagate.core.cdn.CdnSigner;
+import dev.mediagate.core.config.Settings;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

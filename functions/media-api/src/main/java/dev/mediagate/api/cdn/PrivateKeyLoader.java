@@ -1,8 +1,6 @@
 package dev.mediagate.api.cdn;
 
-import dev.mediagate.core.ConfigurationException;
-import dev.mediagate.core.cdn.CdnConfig;
-import dev.mediagate.core.cdn.PemKeys;
+import dev.mediagate.core.config.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.PrivateKey;

@@ -1,11 +1,11 @@
 package dev.mediagate.api.files;
 
-import dev.mediagate.core.FileId;
-import dev.mediagate.core.Filenames;
-import dev.mediagate.core.Manifest;
-import dev.mediagate.core.MediaKeys;
-import dev.mediagate.core.Owner;
-import dev.mediagate.core.UploadConfig;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.upload.Filenames;
+import dev.mediagate.core.files.Manifest;
+import dev.mediagate.core.files.MediaKeys;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.upload.UploadConfig;
 import dev.mediagate.core.aws.S3Clients;
 import java.util.ArrayList;
 import java.util.List;

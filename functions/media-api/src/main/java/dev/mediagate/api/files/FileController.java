@@ -1,10 +1,10 @@
 package dev.mediagate.api.files;
 
 import dev.mediagate.api.web.NotFoundException;
-import dev.mediagate.core.FileId;
-import dev.mediagate.core.Manifest;
-import dev.mediagate.core.Owner;
-import dev.mediagate.core.cdn.CdnSigner;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.Manifest;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.api.cdn.CdnSigner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.mediagate.api.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mediagate.core.Metrics;
-import dev.mediagate.core.Owner;
-import dev.mediagate.core.UploadPolicy;
-import dev.mediagate.core.UploadRequest;
+import dev.mediagate.core.metrics.Metrics;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.upload.UploadPolicy;
+import dev.mediagate.core.upload.UploadRequest;
 import java.net.URI;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package dev.mediagate.api.upload;
 
-import dev.mediagate.core.Settings;
-import dev.mediagate.core.UploadConfig;
-import dev.mediagate.core.UploadPolicy;
+import dev.mediagate.core.config.Settings;
+import dev.mediagate.core.upload.UploadConfig;
+import dev.mediagate.core.upload.UploadPolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;

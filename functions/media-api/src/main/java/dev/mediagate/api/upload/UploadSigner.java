@@ -1,13 +1,12 @@
 package dev.mediagate.api.upload;
 
-import dev.mediagate.core.FileId;
-import dev.mediagate.core.Filenames;
-import dev.mediagate.core.MediaKeys;
-import dev.mediagate.core.Owner;
-import dev.mediagate.core.UploadConfig;
-import dev.mediagate.core.UploadRequest;
-import dev.mediagate.core.aws.S3PutPresigner;
-import dev.mediagate.core.aws.S3PutPresigner.PresignedPut;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.upload.Filenames;
+import dev.mediagate.core.files.MediaKeys;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.upload.UploadConfig;
+import dev.mediagate.core.upload.UploadRequest;
+import dev.mediagate.api.upload.S3PutPresigner.PresignedPut;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

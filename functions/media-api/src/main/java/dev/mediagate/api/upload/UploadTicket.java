@@ -1,6 +1,6 @@
 package dev.mediagate.api.upload;
 
-import dev.mediagate.core.FileId;
+import dev.mediagate.core.files.FileId;
 import java.time.Instant;
 import java.util.Map;
 

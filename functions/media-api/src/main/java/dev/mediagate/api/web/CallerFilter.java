@@ -3,7 +3,7 @@ package dev.mediagate.api.web;
 import com.amazonaws.serverless.proxy.RequestReader;
 import com.amazonaws.serverless.proxy.model.HttpApiV2AuthorizerMap;
 import com.amazonaws.serverless.proxy.model.HttpApiV2ProxyRequestContext;
-import dev.mediagate.core.Owner;
+import dev.mediagate.core.files.Owner;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,6 +1,6 @@
 package dev.mediagate.api.web;
 
-import dev.mediagate.core.Owner;
+import dev.mediagate.core.files.Owner;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;

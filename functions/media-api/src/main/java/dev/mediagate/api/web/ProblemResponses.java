@@ -1,6 +1,6 @@
 package dev.mediagate.api.web;
 
-import dev.mediagate.core.InvalidRequestException;
+import dev.mediagate.core.upload.InvalidRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;

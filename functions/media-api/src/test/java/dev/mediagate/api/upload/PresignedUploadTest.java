@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediagate.api.ApiEvents.ApiResponse;
-import dev.mediagate.core.Owner;
-import dev.mediagate.core.Settings;
-import dev.mediagate.core.UploadConfig;
-import dev.mediagate.core.UploadRequest;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.config.Settings;
+import dev.mediagate.core.upload.UploadConfig;
+import dev.mediagate.core.upload.UploadRequest;
 import dev.mediagate.testing.LocalS3;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,8 +28,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import dev.mediagate.core.S3EndpointConfig;
-import dev.mediagate.core.aws.S3PutPresigner;
+import dev.mediagate.core.aws.S3EndpointConfig;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -131,7 +130,7 @@ class PresignedUploadTest {
                 Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)),
                 Clock.systemUTC());
         UploadTicket ticket = new UploadSigner(presigner, oneSecond).sign(Owner.of("https://auth.example.com/", "alice"),
-                new UploadRequest("late.jpg", dev.mediagate.core.MediaType.JPEG, 10, Optional.empty()));
+                new UploadRequest("late.jpg", dev.mediagate.core.files.FileType.JPEG, 10, Optional.empty()));
         Thread.sleep(2_100);
 
         HttpResponse<String> put = put(URI.create(ticket.url()), new java.util.HashMap<>(ticket.headers()), new byte[10]);

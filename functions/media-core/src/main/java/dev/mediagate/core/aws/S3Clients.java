@@ -1,6 +1,5 @@
 package dev.mediagate.core.aws;
 
-import dev.mediagate.core.S3EndpointConfig;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

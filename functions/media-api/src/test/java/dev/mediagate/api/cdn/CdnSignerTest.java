@@ -1,0 +1,156 @@
+package dev.mediagate.api.cdn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.testing.CdnKeys;
+import dev.mediagate.testing.CloudFrontVerifier;
+import dev.mediagate.testing.RequiredTools;
+import java.io.File;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CdnSignerTest {
+
+    private static final String CDN = "https://d111111abcdef8.cloudfront.net";
+    private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+    private final KeyPair keys = CdnKeys.pair();
+    private final Owner alice = Owner.of("https://auth.example.com/", "alice");
+    private final FileId fileId = FileId.parse("0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d").orElseThrow();
+    private final CloudFrontVerifier verifier = new CloudFrontVerifier(Map.of("K2MEDIAGATETEST", keys.getPublic()));
+
+    private CdnSigner signer(Instant now) {
+        return new CdnSigner(CDN, "K2MEDIAGATETEST", keys.getPrivate(), Duration.ofMinutes(10), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void oneSignatureCoversTheOriginalAndEveryVariantOfAFile() {
+        CdnSigner signer = signer(NOW);
+        List<String> keys = List.of(original(), variant("thumb.jpg"), variant("medium.jpg"), variant("large.jpg"));
+
+        CdnSigner.Links links = signer.fileLinks(alice, fileId, keys);
+
+        assertThat(signer.signatures()).isEqualTo(1);
+        assertThat(links.urls()).hasSize(4);
+        links.urls().values().forEach(url -> assertThat(refusal(url, NOW.plusSeconds(60))).as(url).isNull());
+    }
+
+    @Test
+    void aRepeatedViewWithinTheWindowSignsNothing() {
+        CdnSigner signer = signer(NOW);
+        List<String> keys = List.of(original(), variant("thumb.jpg"));
+        CdnSigner.Links first = signer.fileLinks(alice, fileId, keys);
+
+        CdnSigner.Links again = signer(NOW).fileLinks(alice, fileId, keys);
+        CdnSigner.Links later = signer.fileLinks(alice, fileId, keys);
+
+        assertThat(signer.signatures()).isEqualTo(1);
+        assertThat(later).isEqualTo(first);
+        assertThat(again.urls()).isEqualTo(first.urls());
+    }
+
+    @Test
+    void urlsLiveBetweenTheTtlAndTheTtlPlusOneWindow() {
+        CdnSigner.Links links = signer(NOW.plusSeconds(7)).fileLinks(alice, fileId, List.of(original()));
+
+        assertThat(links.expiresAt()).isBetween(NOW.plusSeconds(607), NOW.plusSeconds(607 + 300));
+        assertThat(links.expiresAt().getEpochSecond() % 300).isZero();
+    }
+
+    @Test
+    void aSingleObjectGetsACannedPolicy() {
+        CdnSigner.Links links = signer(NOW).fileLinks(alice, fileId, List.of(original()));
+
+        assertThat(links.urls().get(original())).contains("?Expires=").contains("&Signature=").contains("&Key-Pair-Id=K2MEDIAGATETEST");
+    }
+
+    @Test
+    void theVerifierRefusesTamperedResourceExpirySignatureAndKeyId() {
+        String url = signer(NOW).fileLinks(alice, fileId, List.of(original(), variant("thumb.jpg"))).urls().get(variant("thumb.jpg"));
+        String canned = signer(NOW).fileLinks(alice, fileId, List.of(original())).urls().get(original());
+        Owner bob = Owner.of("https://auth.example.com/", "bob");
+
+        assertThat(refusal(url.replace(alice.value(), bob.value()), NOW)).contains("resource");
+        assertThat(refusal(url.replace(fileId.value(), "1b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d"), NOW)).contains("resource");
+        assertThat(refusal(url, NOW.plus(Duration.ofHours(1)))).isEqualTo("expired");
+        assertThat(refusal(canned.replaceFirst("Expires=(\\d+)", "Expires=9999999999"), NOW)).contains("signature");
+        assertThat(refusal(url.replaceFirst("Signature=(.)", "Signature=" + (url.contains("Signature=A") ? "B" : "A")), NOW)).contains("signature");
+        assertThat(refusal(url.replace("Key-Pair-Id=K2MEDIAGATETEST", "Key-Pair-Id=K2OTHERKEY"), NOW)).contains("not trusted");
+    }
+
+    @Test
+    void theVerifierRefusesASignatureMadeWithAnotherKeyUnderTheSameId() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        CdnSigner impostor = new CdnSigner(CDN, "K2MEDIAGATETEST", generator.generateKeyPair().getPrivate(),
+                Duration.ofMinutes(10), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        String url = impostor.fileLinks(alice, fileId, List.of(original())).urls().get(original());
+
+        assertThat(refusal(url, NOW)).contains("signature");
+    }
+
+    @Test
+    void ownerCookiesCoverThatOwnersVariantsOnly() {
+        CdnSigner.Cookies cookies = signer(NOW).ownerCookies(alice);
+        Map<String, String> credentials = Map.of("Policy", cookies.policy(), "Signature", cookies.signature(),
+                "Key-Pair-Id", cookies.keyPairId());
+
+        assertThat(verifier.refusal(CDN + "/" + variant("thumb.jpg"), credentials, "203.0.113.7", NOW)).isEmpty();
+        assertThat(verifier.refusal(CDN + "/" + original(), credentials, "203.0.113.7", NOW)).isPresent();
+        assertThat(verifier.refusal(CDN + "/variants/" + Owner.of("https://auth.example.com/", "bob") + "/x/thumb.jpg",
+                credentials, "203.0.113.7", NOW)).isPresent();
+    }
+
+    @Test
+    void cannedUrlsEqualWhatTheAwsCliSignsByteForByte() throws Exception {
+        File aws = RequiredTools.require("aws", "the AWS CLI, the reference CloudFront signer (apt-get install awscli)").toFile();
+        CdnSigner.Links links = signer(NOW).fileLinks(alice, fileId, List.of(original()));
+        String url = CDN + "/" + original();
+
+        // AWS CLI v1 reads only PKCS#1 keys ("BEGIN RSA PRIVATE KEY"); v2 reads both.
+        File pkcs1 = File.createTempFile("cloudfront-private-pkcs1", ".pem");
+        pkcs1.deleteOnExit();
+        Process convert = new ProcessBuilder(RequiredTools.require("openssl", "openssl").toString(), "rsa", "-traditional",
+                "-in", CdnKeys.privateKeyFile().toString(), "-out", pkcs1.getPath()).redirectErrorStream(true).start();
+        assertThat(convert.waitFor()).as(new String(convert.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Process process = new ProcessBuilder(aws.getPath(), "cloudfront", "sign", "--url", url, "--key-pair-id", "K2MEDIAGATETEST",
+                "--private-key", "file://" + pkcs1, "--date-less-than", String.valueOf(links.expiresAt().getEpochSecond()))
+                .redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String cli = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+
+        assertThat(process.waitFor()).as(cli).isZero();
+        assertThat(links.urls().get(original())).isEqualTo(cli);
+    }
+
+    private String refusal(String signedUrl, Instant now) {
+        URI uri = URI.create(signedUrl);
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            query.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        String resource = signedUrl.substring(0, signedUrl.indexOf('?'));
+        return verifier.refusal(resource, query, "203.0.113.7", now).orElse(null);
+    }
+
+    private String original() {
+        return "originals/" + alice + "/" + fileId;
+    }
+
+    private String variant(String name) {
+        return "variants/" + alice + "/" + fileId + "/" + name;
+    }
+}

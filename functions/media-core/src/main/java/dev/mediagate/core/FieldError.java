@@ -1,5 +1,0 @@
-package dev.mediagate.core;
-
-/** One reason a request field was refused; {@code field} is the JSON name the client sent. */
-public record FieldError(String field, String message) {
-}

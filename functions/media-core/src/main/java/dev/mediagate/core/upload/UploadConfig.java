@@ -1,0 +1,66 @@
+package dev.mediagate.core.upload;
+
+import dev.mediagate.core.config.ConfigurationException;
+import dev.mediagate.core.config.Settings;
+import dev.mediagate.core.files.FileType;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** What the upload route needs, read once at init. */
+public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, long maxUploadBytes, Duration uploadUrlTtl) {
+
+    public static final String DEFAULT_ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp,image/gif,application/pdf";
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 26_214_400L;
+    /** A single S3 PUT takes at most 5 GiB. */
+    static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
+    /** SigV4 presigned URLs live at most seven days. */
+    static final long MAX_PRESIGN_SECONDS = 7L * 24 * 3600;
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    public UploadConfig {
+        allowedContentTypes = Collections.unmodifiableSet(EnumSet.copyOf(allowedContentTypes));
+    }
+
+    public static UploadConfig from(Settings settings) {
+        String bucket = settings.required("MEDIA_BUCKET");
+        if (!BUCKET_NAME.matcher(bucket).matches()) {
+            throw new ConfigurationException("MEDIA_BUCKET", "is not a valid S3 bucket name: '" + bucket + "'");
+        }
+        return new UploadConfig(
+                bucket,
+                contentTypes(settings.string("ALLOWED_CONTENT_TYPES", DEFAULT_ALLOWED_CONTENT_TYPES)),
+                settings.longInRange("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_SINGLE_PUT_BYTES),
+                Duration.ofSeconds(settings.longInRange("UPLOAD_URL_TTL_SECONDS", 300, 1, MAX_PRESIGN_SECONDS)));
+    }
+
+    public boolean allows(FileType type) {
+        return allowedContentTypes.contains(type);
+    }
+
+    /** The allowed types as the contract spells them, in a stable order. */
+    public String allowedList() {
+        return allowedContentTypes.stream().map(FileType::mimeType).collect(Collectors.joining(", "));
+    }
+
+    private static Set<FileType> contentTypes(String list) {
+        Set<FileType> types = EnumSet.noneOf(FileType.class);
+        for (String item : list.split(",")) {
+            String mime = item.trim();
+            if (mime.isEmpty()) {
+                continue;
+            }
+            types.add(FileType.fromMimeType(mime).filter(t -> !mime.contains(";")).orElseThrow(() ->
+                    new ConfigurationException("ALLOWED_CONTENT_TYPES", "'" + mime + "' is not a type mediagate can verify (supported: "
+                            + Arrays.stream(FileType.values()).map(FileType::mimeType).collect(Collectors.joining(", ")) + ")")));
+        }
+        if (types.isEmpty()) {
+            throw new ConfigurationException("ALLOWED_CONTENT_TYPES", "must name at least one content type");
+        }
+        return types;
+    }
+}

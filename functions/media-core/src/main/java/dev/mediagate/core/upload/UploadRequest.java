@@ -1,0 +1,8 @@
+package dev.mediagate.core.upload;
+
+import dev.mediagate.core.files.FileType;
+import java.util.Optional;
+
+/** A validated {@code POST /uploads} body: what will be signed into the upload URL. */
+public record UploadRequest(String filename, FileType contentType, long size, Optional<String> checksumSha256) {
+}

@@ -1,0 +1,33 @@
+package dev.mediagate.imaging;
+
+import dev.mediagate.core.files.FileType;
+import java.util.List;
+
+/** What processing an uploaded file led to. */
+public sealed interface MediaOutcome {
+
+    /** Will never become variants; retrying cannot help. */
+    record Rejected(RejectionReason reason, String detail) implements MediaOutcome {
+    }
+
+    /** An allowed non-image (PDF) whose bytes match its declared type: ready, no variants. */
+    record Document(FileType type) implements MediaOutcome {
+    }
+
+    /** An image: its upright size, how many frames it had (only the first is used) and its variants. */
+    record Image(FileType type, int width, int height, int frames, List<Variant> variants, String placeholder)
+            implements MediaOutcome {
+
+        public Image {
+            variants = List.copyOf(variants);
+        }
+
+        public boolean animated() {
+            return frames > 1;
+        }
+    }
+
+    /** One encoded variant, stripped of all metadata. */
+    record Variant(String name, byte[] bytes, FileType type, int width, int height) {
+    }
+}

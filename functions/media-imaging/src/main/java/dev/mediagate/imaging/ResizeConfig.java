@@ -1,0 +1,21 @@
+package dev.mediagate.imaging;
+
+import dev.mediagate.core.config.Settings;
+import java.util.List;
+
+/** What the resizer needs, read once at init. */
+public record ResizeConfig(List<VariantSpec> variants, long maxSourcePixels, int jpegQuality) {
+
+    public static final String DEFAULT_VARIANTS = "thumb=320x320,medium=1024x1024,large=2048x2048";
+
+    public ResizeConfig {
+        variants = List.copyOf(variants);
+    }
+
+    public static ResizeConfig from(Settings settings) {
+        return new ResizeConfig(
+                VariantSpec.parseList("VARIANTS", settings.string("VARIANTS", DEFAULT_VARIANTS)),
+                settings.longInRange("MAX_SOURCE_PIXELS", 50_000_000L, 1, 250_000_000L),
+                (int) settings.longInRange("JPEG_QUALITY", 82, 1, 100));
+    }
+}
