@@ -10,12 +10,15 @@ import dev.mediagate.testing.RequiredTools;
 import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,13 +138,62 @@ class CdnSignerTest {
         assertThat(links.urls().get(original())).isEqualTo(cli);
     }
 
-    private String refusal(String signedUrl, Instant now) {
-        URI uri = URI.create(signedUrl);
+    @Test
+    void customPolicyUrlsAndCookiesVerifyWithOpensslAgainstThePublicKey() throws Exception {
+        CdnSigner.Links links = signer(NOW).fileLinks(alice, fileId, List.of(original(), variant("thumb.jpg")));
+        Map<String, String> query = queryOf(links.urls().get(variant("thumb.jpg")));
+        CdnSigner.Cookies cookies = signer(NOW).ownerCookies(alice);
+
+        String urlPolicy = opensslVerifies(query.get("Policy"), query.get("Signature"));
+        String cookiePolicy = opensslVerifies(cookies.policy(), cookies.signature());
+
+        long expiry = links.expiresAt().getEpochSecond();
+        assertThat(urlPolicy).isEqualTo("{\"Statement\":[{\"Resource\":\"" + CDN + "/*/" + alice + "/" + fileId
+                + "*\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":" + expiry + "}}}]}");
+        assertThat(cookiePolicy).contains("\"Resource\":\"" + CDN + "/variants/" + alice + "/*\"")
+                .contains("\"AWS:EpochTime\":" + cookies.expiresAt().getEpochSecond());
+        String widened = cloudFrontBase64(urlPolicy.replace("/*/" + alice, "/*/*").getBytes(StandardCharsets.UTF_8));
+        assertThat(opensslSays(widened, query.get("Signature"))).as("a policy changed after signing").contains("Verification failure");
+    }
+
+    /** The policy, decoded, once openssl has verified its SHA-1 RSA signature with the public key (CloudFront's check). */
+    private String opensslVerifies(String policy, String signature) throws Exception {
+        assertThat(opensslSays(policy, signature)).contains("Verified OK");
+        return new String(fromCloudFrontBase64(policy), StandardCharsets.UTF_8);
+    }
+
+    private String opensslSays(String policy, String signature) throws Exception {
+        Path work = Files.createTempDirectory("openssl-verify");
+        Path publicKey = Files.writeString(work.resolve("public.pem"), CdnKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        Path policyFile = Files.write(work.resolve("policy.json"), fromCloudFrontBase64(policy));
+        Path signatureFile = Files.write(work.resolve("signature.bin"), fromCloudFrontBase64(signature));
+        Process openssl = new ProcessBuilder(RequiredTools.require("openssl", "openssl").toString(), "dgst", "-sha1", "-verify",
+                publicKey.toString(), "-signature", signatureFile.toString(), policyFile.toString()).redirectErrorStream(true).start();
+        String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        openssl.waitFor();
+        return output;
+    }
+
+    /** CloudFront's URL-safe base64: {@code -} for {@code +}, {@code _} for {@code =}, {@code ~} for {@code /}. */
+    private static byte[] fromCloudFrontBase64(String value) {
+        return Base64.getDecoder().decode(value.replace('-', '+').replace('_', '=').replace('~', '/'));
+    }
+
+    private static String cloudFrontBase64(byte[] value) {
+        return Base64.getEncoder().encodeToString(value).replace('+', '-').replace('=', '_').replace('/', '~');
+    }
+
+    private static Map<String, String> queryOf(String signedUrl) {
         Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : uri.getRawQuery().split("&")) {
+        for (String pair : URI.create(signedUrl).getRawQuery().split("&")) {
             int eq = pair.indexOf('=');
             query.put(pair.substring(0, eq), pair.substring(eq + 1));
         }
+        return query;
+    }
+
+    private String refusal(String signedUrl, Instant now) {
+        Map<String, String> query = queryOf(signedUrl);
         String resource = signedUrl.substring(0, signedUrl.indexOf('?'));
         return verifier.refusal(resource, query, "203.0.113.7", now).orElse(null);
     }
