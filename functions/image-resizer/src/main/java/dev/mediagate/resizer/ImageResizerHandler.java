@@ -32,6 +32,10 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
     private static final Logger log = LoggerFactory.getLogger(ImageResizerHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final long DEFAULT_MAX_IMAGE_BYTES = 104_857_600L;
+    /** The 2 GiB function holds an image's bytes and its pixels: beyond 1 GiB of file it never could. */
+    static final long MAX_IMAGE_BYTES_LIMIT = 1L << 30;
+
     private final MediaProcessor processor;
 
     /** Lambda's init: configuration validated and the S3 client built once. */
@@ -44,7 +48,8 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
     }
 
     private ImageResizerHandler(Settings settings, UploadConfig upload) {
-        this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(), upload.maxUploadBytes(),
+        this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(),
+                settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
                 new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer")));
     }
 

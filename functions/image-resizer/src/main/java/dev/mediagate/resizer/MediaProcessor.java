@@ -39,15 +39,15 @@ final class MediaProcessor {
 
     private final S3Client s3;
     private final String bucket;
-    private final long maxSourceBytes;
+    private final long maxImageBytes;
     private final ImagePipeline pipeline;
     private final Clock clock;
     private final Metrics metrics;
 
-    MediaProcessor(S3Client s3, String bucket, long maxSourceBytes, ImagePipeline pipeline, Clock clock, Metrics metrics) {
+    MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics) {
         this.s3 = s3;
         this.bucket = bucket;
-        this.maxSourceBytes = maxSourceBytes;
+        this.maxImageBytes = maxImageBytes;
         this.pipeline = pipeline;
         this.clock = clock;
         this.metrics = metrics;
@@ -103,8 +103,9 @@ final class MediaProcessor {
         if (declared.isEmpty()) {
             return rejected(original.fileId(), bare, RejectionReason.UNSUPPORTED_FORMAT);
         }
-        if (size > maxSourceBytes) {
-            return rejected(original.fileId(), bare, RejectionReason.UNSUPPORTED_FORMAT);
+        if (declared.get().isImage() && size > maxImageBytes) {
+            // Decided from the object's size alone: an image this large is never read into memory.
+            return rejected(original.fileId(), bare, RejectionReason.TOO_LARGE);
         }
         byte[] bytes = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key).ifMatch(head.eTag())).asByteArray();
         MediaOutcome outcome = pipeline.process(bytes, declared.get());

@@ -93,6 +93,31 @@ class ImageResizerHandlerTest {
     }
 
     @Test
+    void anImageLargerThanMaxImageBytesIsRejectedTooLargeWithoutBeingRead() throws Exception {
+        byte[] photo = Images.jpeg(Images.quadrants(640, 480));
+        putOriginal(photo, "image/jpeg");
+        List<String> reads = new java.util.ArrayList<>();
+        S3Client countingReads = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    if (method.getName().startsWith("getObject")) {
+                        reads.add(method.getName());
+                    }
+                    try {
+                        return method.invoke(client, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        JsonNode results = JSON.readTree(handlerWith(countingReads, photo.length - 1).handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("reason").asText()).isEqualTo("too-large");
+        assertThat(reads).as("reads of the original; the manifest lookup is the only read").containsExactly("getObjectAsBytes");
+        assertThat(JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray())
+                .get("reason").asText()).isEqualTo("too-large");
+    }
+
+    @Test
     void aDuplicateDeliveryRewritesNothing() throws Exception {
         putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
         ImageResizerHandler handler = new ImageResizerHandler();
@@ -223,8 +248,12 @@ class ImageResizerHandlerTest {
     }
 
     private static ImageResizerHandler handlerWith(S3Client s3) {
+        return handlerWith(s3, ImageResizerHandler.DEFAULT_MAX_IMAGE_BYTES);
+    }
+
+    private static ImageResizerHandler handlerWith(S3Client s3, long maxImageBytes) {
         Settings settings = Settings.fromEnvironment();
-        return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, 26_214_400L,
+        return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, maxImageBytes,
                 new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer")));
     }
 

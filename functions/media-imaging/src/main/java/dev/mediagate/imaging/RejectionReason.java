@@ -6,6 +6,7 @@ public enum RejectionReason {
     TYPE_MISMATCH("type-mismatch"),
     TOO_MANY_PIXELS("too-many-pixels"),
     CORRUPT("corrupt"),
+    TOO_LARGE("too-large"),
     UNSUPPORTED_FORMAT("unsupported-format");
 
     private final String code;

@@ -76,10 +76,6 @@ public final class CdnSigner {
         return signatures.get();
     }
 
-    public String baseUrl() {
-        return baseUrl;
-    }
-
     public record Links(Map<String, String> urls, Instant expiresAt) {
     }
 
