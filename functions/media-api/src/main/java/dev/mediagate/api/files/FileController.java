@@ -30,41 +30,44 @@ class FileController {
 
     @GetMapping("/files/{fileId}")
     ResponseEntity<FileView> file(Owner owner, @PathVariable("fileId") String fileIdText) {
-        FileId fileId = parse(fileIdText);
+        FileId fileId = requestedFileId(fileIdText);
         Optional<Manifest> manifest = catalog.manifest(owner, fileId);
         if (manifest.isEmpty()) {
             FileCatalog.Original original = catalog.original(owner, fileId).orElseThrow(NotFoundException::new);
-            return noStore(new FileView(fileId.value(), "processing", original.filename(), original.contentType(),
-                    original.size(), null, null, null, null, null, null, null));
+            return noStore(FileView.processing(fileId.value(), original.filename(), original.contentType(), original.size()));
         }
         Manifest.Source source = manifest.get().source();
         if (!manifest.get().isReady()) {
-            return noStore(new FileView(fileId.value(), Manifest.REJECTED, source.filename(), source.contentType(), source.size(),
-                    null, null, manifest.get().reason(), null, null, null, null));
+            return noStore(FileView.rejected(fileId.value(), source.filename(), source.contentType(), source.size(),
+                    manifest.get().reason()));
         }
         List<String> keys = new ArrayList<>();
         keys.add(source.key());
         manifest.get().variants().values().forEach(variant -> keys.add(variant.key()));
         CdnSigner.Links links = signer.fileLinks(owner, fileId, keys);
+        FileView.Link original = new FileView.Link(links.urls().get(source.key()));
+        if (source.width() == null) {
+            return noStore(FileView.readyDocument(fileId.value(), source.filename(), source.contentType(), source.size(), original,
+                    links.expiresAt()));
+        }
         Map<String, FileView.VariantLink> variants = new LinkedHashMap<>();
         manifest.get().variants().forEach((name, variant) -> variants.put(name, new FileView.VariantLink(
                 links.urls().get(variant.key()), variant.width(), variant.height(), variant.contentType(), variant.size())));
-        boolean image = source.width() != null;
-        return noStore(new FileView(fileId.value(), Manifest.READY, source.filename(), source.contentType(), source.size(),
-                source.width(), source.height(), null, image ? manifest.get().placeholder() : null,
-                new FileView.Link(links.urls().get(source.key())), image ? variants : null, links.expiresAt()));
+        return noStore(FileView.readyImage(fileId.value(), source.filename(), source.contentType(), source.size(), source.width(),
+                source.height(), manifest.get().placeholder(), original, variants, links.expiresAt()));
     }
 
     @DeleteMapping("/files/{fileId}")
     ResponseEntity<Void> delete(Owner owner, @PathVariable("fileId") String fileIdText) {
-        FileId fileId = parse(fileIdText);
+        FileId fileId = requestedFileId(fileIdText);
         if (!catalog.delete(owner, fileId)) {
             throw new NotFoundException();
         }
         return ResponseEntity.noContent().build();
     }
 
-    private static FileId parse(String text) {
+    /** The path's file id, also named in this request's log lines; a malformed one is simply not found. */
+    private static FileId requestedFileId(String text) {
         FileId fileId = FileId.parse(text).orElseThrow(NotFoundException::new);
         MDC.put("fileId", fileId.value());
         return fileId;

@@ -7,6 +7,28 @@ import java.util.Map;
 record FileView(String fileId, String status, String filename, String contentType, Long size, Integer width, Integer height,
         String reason, String placeholder, Link original, Map<String, VariantLink> variants, Instant urlsExpireAt) {
 
+    /** Uploaded, no manifest yet. */
+    static FileView processing(String fileId, String filename, String contentType, long size) {
+        return new FileView(fileId, "processing", filename, contentType, size, null, null, null, null, null, null, null);
+    }
+
+    /** Refused by the resizer: the reason, never a URL. */
+    static FileView rejected(String fileId, String filename, String contentType, long size, String reason) {
+        return new FileView(fileId, "rejected", filename, contentType, size, null, null, reason, null, null, null, null);
+    }
+
+    /** A ready document: its signed original only. */
+    static FileView readyDocument(String fileId, String filename, String contentType, long size, Link original, Instant urlsExpireAt) {
+        return new FileView(fileId, "ready", filename, contentType, size, null, null, null, null, original, null, urlsExpireAt);
+    }
+
+    /** A ready image: upright dimensions, the placeholder, the signed original and variants. */
+    static FileView readyImage(String fileId, String filename, String contentType, long size, int width, int height,
+            String placeholder, Link original, Map<String, VariantLink> variants, Instant urlsExpireAt) {
+        return new FileView(fileId, "ready", filename, contentType, size, width, height, null, placeholder, original, variants,
+                urlsExpireAt);
+    }
+
     record Link(String url) {
     }
 
