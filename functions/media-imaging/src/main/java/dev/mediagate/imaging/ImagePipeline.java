@@ -32,7 +32,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Uploaded bytes in, variants out: sniff the real format, read only the header and refuse oversized sources before any
  * pixel is decoded, decode the first frame, convert to sRGB, downscale each variant, turn it upright (EXIF orientation)
- * and encode it without any metadata. A bad file becomes a {@link Rejected} outcome, never an exception.
+ * and encode it without any metadata. A bad file becomes a {@link Rejected} outcome; only the machine's own faults
+ * (memory, a missing plugin) escape as errors.
  */
 public final class ImagePipeline {
 

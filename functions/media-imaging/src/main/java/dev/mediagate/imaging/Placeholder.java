@@ -3,7 +3,7 @@ package dev.mediagate.imaging;
 import dev.mediagate.imaging.Resampler.Pixels;
 import java.util.Base64;
 
-/** A tiny blurred preview (≤ 32 px, ≤ 1 KiB as a data URI) a page can show while the real variant loads. */
+/** A tiny blurred preview ({@link #MAX_SIDE} px a side, {@link #MAX_URI_BYTES} as a data URI at most) to show while a variant loads. */
 final class Placeholder {
 
     static final int MAX_SIDE = 24;

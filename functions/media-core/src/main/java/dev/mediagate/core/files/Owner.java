@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The key-safe identity of a caller: a fixed-length {@code [a-z0-9]} encoding of the token's
- * {@code iss} and {@code sub}, so two issuers can never share a prefix and no claim text reaches a key.
+ * The key-safe identity of a caller: a fixed-length lower-case base32 encoding ({@code [a-z2-7]}, within the contract's
+ * {@code [a-z0-9]}) of the token's {@code iss} and {@code sub}, so two issuers can never share a prefix and no claim text
+ * reaches a key.
  */
 public record Owner(String value) {
 
