@@ -13,8 +13,6 @@ import dev.mediagate.core.upload.UploadConfig;
 import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +64,7 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
         RuntimeException failure = null;
         try {
             for (S3EventNotificationRecord record : event.getRecords()) {
-                String key = URLDecoder.decode(record.getS3().getObject().getKey(), StandardCharsets.UTF_8);
+                String key = record.getS3().getObject().getUrlDecodedKey();
                 try {
                     ProcessingResult result = processor.process(record.getS3().getBucket().getName(), key);
                     if (result.outcome().equals("skipped")) {

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudfront.CloudFrontUtilities;
+import software.amazon.awssdk.services.cloudfront.cookie.CookiesForCustomPolicy;
 
 /**
  * CloudFront signatures, as few as possible: one RSA signature covers a whole file (a custom policy on
@@ -31,7 +33,7 @@ public final class CdnSigner {
     private final PrivateKey privateKey;
     private final Duration ttl;
     private final Clock clock;
-    private final Map<String, String> signedQueries = new ConcurrentHashMap<>();
+    private final Map<String, Object> signedResults = new ConcurrentHashMap<>();
     private final AtomicLong signatures = new AtomicLong();
 
     public CdnSigner(String baseUrl, String keyPairId, PrivateKey privateKey, Duration ttl, Clock clock) {
@@ -48,7 +50,7 @@ public final class CdnSigner {
         Map<String, String> urls = new LinkedHashMap<>();
         if (keys.size() == 1) {
             String url = url(keys.get(0));
-            urls.put(keys.get(0), url + "?" + signedQuery("canned " + url, expiry,
+            urls.put(keys.get(0), url + "?" + signed("canned " + url, expiry,
                     () -> query(cloudFront.getSignedUrlWithCannedPolicy(r -> r.resourceUrl(url)
                             .keyPairId(keyPairId).privateKey(privateKey).expirationDate(expiry)).url())));
         } else {
@@ -62,13 +64,13 @@ public final class CdnSigner {
     /** The three CloudFront cookies for every variant of an owner: a gallery loads thumbnails with no per-URL signature. */
     public Cookies ownerCookies(Owner owner) {
         Instant expiry = expiry();
-        String query = customQuery(baseUrl + "/" + MediaKeys.ownerVariantsPrefix(owner) + "*", expiry);
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            parameters.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        return new Cookies(parameters.get("Policy"), parameters.get("Signature"), parameters.get("Key-Pair-Id"), expiry);
+        String pattern = baseUrl + "/" + MediaKeys.ownerVariantsPrefix(owner) + "*";
+        return signed("cookies " + pattern, expiry, () -> {
+            CookiesForCustomPolicy cookies = cloudFront.getCookiesForCustomPolicy(r -> r.resourceUrl(pattern)
+                    .keyPairId(keyPairId).privateKey(privateKey).expirationDate(expiry));
+            return new Cookies(cookieValue(cookies.policyHeaderValue()), cookieValue(cookies.signatureHeaderValue()),
+                    cookieValue(cookies.keyPairIdHeaderValue()), expiry);
+        });
     }
 
     /** How many RSA signatures this signer has made (cache misses). */
@@ -83,24 +85,31 @@ public final class CdnSigner {
     }
 
     private String customQuery(String pattern, Instant expiry) {
-        return signedQuery("custom " + pattern, expiry, () -> query(cloudFront.getSignedUrlWithCustomPolicy(r -> r
+        return signed("custom " + pattern, expiry, () -> query(cloudFront.getSignedUrlWithCustomPolicy(r -> r
                 .resourceUrl(baseUrl + "/").resourceUrlPattern(pattern)
                 .keyPairId(keyPairId).privateKey(privateKey).expirationDate(expiry)).url()));
     }
 
-    private String signedQuery(String resource, Instant expiry, java.util.function.Supplier<String> sign) {
+    /** One RSA signature per resource and expiry window: a repeat within the window takes the cached result. */
+    @SuppressWarnings("unchecked")
+    private <T> T signed(String resource, Instant expiry, Supplier<T> sign) {
         String cacheKey = resource + "@" + expiry.getEpochSecond();
-        String cached = signedQueries.get(cacheKey);
+        Object cached = signedResults.get(cacheKey);
         if (cached != null) {
-            return cached;
+            return (T) cached;
         }
-        if (signedQueries.size() >= CACHE_LIMIT) {
-            signedQueries.clear();
+        if (signedResults.size() >= CACHE_LIMIT) {
+            signedResults.clear();
         }
         signatures.incrementAndGet();
-        String query = sign.get();
-        signedQueries.put(cacheKey, query);
-        return query;
+        T result = sign.get();
+        signedResults.put(cacheKey, result);
+        return result;
+    }
+
+    /** {@code CloudFront-Policy=…} → the value. */
+    private static String cookieValue(String headerValue) {
+        return headerValue.substring(headerValue.indexOf('=') + 1);
     }
 
     /** Now plus the TTL, rounded up to the next window boundary. */
