@@ -1,14 +1,21 @@
 package dev.mediagate.bench;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 
-/** Settings the handlers read at init, as system properties: presigning and signing never call AWS, so no S3 is needed. */
+/**
+ * Settings the handlers read at init, as system properties. Presigning and signing never call AWS; priming's
+ * {@code GET /files} reads a manifest, so an empty bucket answers it, as S3 answers for a file not uploaded yet.
+ */
 final class BenchEnvironment {
 
     private BenchEnvironment() {
@@ -19,14 +26,37 @@ final class BenchEnvironment {
         System.setProperty("aws.secretAccessKey", "mediagate-bench-secret-key-000000000000");
         System.setProperty("aws.region", "eu-west-1");
         System.setProperty("MEDIA_BUCKET", "mediagate-bench-000000000000-eu-west-1");
-        // No S3 here: priming's GET /files meets a refused connection at once instead of a DNS wait.
-        System.setProperty("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9");
+        System.setProperty("AWS_ENDPOINT_URL_S3", emptyBucket());
         System.setProperty("S3_FORCE_PATH_STYLE", "true");
         System.setProperty("CDN_BASE_URL", "https://d111111abcdef8.cloudfront.net");
         System.setProperty("CDN_KEY_PAIR_ID", "K2MEDIAGATEBENCH");
         // bench/run passes a key made once, so that cold starts do not include generating one.
         String keyFile = System.getProperty("mediagate.bench.key");
         System.setProperty("CDN_PRIVATE_KEY_FILE", keyFile != null ? keyFile : privateKeyFile().toString());
+    }
+
+    /** An S3 endpoint on loopback where no object exists: 404 NoSuchKey for every request. */
+    private static String emptyBucket() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            byte[] noSuchKey = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>"
+                    .getBytes(StandardCharsets.UTF_8);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().add("Content-Type", "application/xml");
+                boolean head = exchange.getRequestMethod().equals("HEAD");
+                exchange.sendResponseHeaders(404, head ? -1 : noSuchKey.length);
+                if (!head) {
+                    exchange.getResponseBody().write(noSuchKey);
+                }
+                exchange.close();
+            });
+            server.setExecutor(null);
+            server.start();
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A fresh RSA-2048 signing key, as PKCS#8 PEM in a temporary file. */
