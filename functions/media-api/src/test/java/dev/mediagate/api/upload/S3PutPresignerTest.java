@@ -43,6 +43,15 @@ class S3PutPresignerTest {
     }
 
     @Test
+    void putsADottedBucketInThePathBecauseNoCertificateCoversItAsAHost() {
+        PresignedPut put = new S3PutPresigner(AWS, Region.EU_CENTRAL_1, KEYS, CLOCK)
+                .presign("media.example.com", "originals/abc/0b0e", Map.of(), Duration.ofMinutes(1));
+
+        assertThat(put.url().getHost()).isEqualTo("s3.eu-central-1.amazonaws.com");
+        assertThat(put.url().getRawPath()).isEqualTo("/media.example.com/originals/abc/0b0e");
+    }
+
+    @Test
     void usesThePartitionsDomainOutsideTheCommercialRegions() {
         PresignedPut put = new S3PutPresigner(AWS, Region.CN_NORTH_1, KEYS, CLOCK)
                 .presign("bucket-name", "k", Map.of(), Duration.ofMinutes(1));
