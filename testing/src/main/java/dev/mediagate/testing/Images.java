@@ -11,7 +11,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.plugins.jpeg.JPEGImageWriteParam;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Test pictures made on the fly (and the few small committed ones under {@code images/}). */
 public final class Images {
@@ -37,15 +42,15 @@ public final class Images {
 
     /** A JPEG from the JDK's own writer: test pictures are independent of the engine under test. */
     public static byte[] jpeg(BufferedImage image, int quality, boolean progressive) {
-        javax.imageio.ImageWriter jpegWriter = ImageIO.getImageWritersByFormatName("jpeg").next();
-        javax.imageio.plugins.jpeg.JPEGImageWriteParam settings = new javax.imageio.plugins.jpeg.JPEGImageWriteParam(null);
-        settings.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+        ImageWriter jpegWriter = ImageIO.getImageWritersByFormatName("jpeg").next();
+        JPEGImageWriteParam settings = new JPEGImageWriteParam(null);
+        settings.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
         settings.setCompressionQuality(quality / 100f);
-        settings.setProgressiveMode(progressive ? javax.imageio.ImageWriteParam.MODE_DEFAULT : javax.imageio.ImageWriteParam.MODE_DISABLED);
+        settings.setProgressiveMode(progressive ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (javax.imageio.stream.MemoryCacheImageOutputStream target = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+        try (MemoryCacheImageOutputStream target = new MemoryCacheImageOutputStream(bytes)) {
             jpegWriter.setOutput(target);
-            jpegWriter.write(null, new javax.imageio.IIOImage(image, null, null), settings);
+            jpegWriter.write(null, new IIOImage(image, null, null), settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -2,8 +2,10 @@ package dev.mediagate.api.cdn;
 
 import dev.mediagate.core.config.ConfigurationException;
 import dev.mediagate.core.config.Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -35,7 +37,7 @@ public record CdnConfig(String baseUrl, String keyPairId, Optional<String> priva
         if (cookieDomain.isPresent() && !DOMAIN.matcher(cookieDomain.get()).matches()) {
             throw new ConfigurationException("CDN_COOKIE_DOMAIN", "is not a domain name: '" + cookieDomain.get() + "'");
         }
-        if (cookieDomain.isPresent() && !domainMatches(java.net.URI.create(baseUrl).getHost(), cookieDomain.get())) {
+        if (cookieDomain.isPresent() && !domainMatches(URI.create(baseUrl).getHost(), cookieDomain.get())) {
             // A browser would store the cookies and never send them to the CDN.
             throw new ConfigurationException("CDN_COOKIE_DOMAIN", "must be the CDN_BASE_URL's host or a parent domain of it");
         }
@@ -46,8 +48,8 @@ public record CdnConfig(String baseUrl, String keyPairId, Optional<String> priva
     /** RFC 6265 domain matching: the host is the cookie domain or one of its subdomains. */
     private static boolean domainMatches(String host, String cookieDomain) {
         String domain = cookieDomain.startsWith(".") ? cookieDomain.substring(1) : cookieDomain;
-        String lowerHost = host.toLowerCase(java.util.Locale.ROOT);
-        String lowerDomain = domain.toLowerCase(java.util.Locale.ROOT);
+        String lowerHost = host.toLowerCase(Locale.ROOT);
+        String lowerDomain = domain.toLowerCase(Locale.ROOT);
         return lowerHost.equals(lowerDomain) || lowerHost.endsWith("." + lowerDomain);
     }
 

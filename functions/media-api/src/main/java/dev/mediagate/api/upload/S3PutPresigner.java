@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  */
 public final class S3PutPresigner {
 
-    private static final java.util.regex.Pattern VIRTUAL_HOST_LABEL = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern VIRTUAL_HOST_LABEL = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     /** Where S3 answers, worked out once: {@code scheme://} and the host (with port) that buckets go before or after. */
