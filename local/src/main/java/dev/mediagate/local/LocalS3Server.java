@@ -22,7 +22,7 @@ final class LocalS3Server implements AutoCloseable {
     static final String SECRET_KEY = "mediagate-local-secret-key-not-for-aws0";
     /** The headers an upload signs, as browsers name them in a CORS preflight. */
     static final List<String> UPLOAD_HEADERS = List.of("content-type", "content-disposition", "if-none-match",
-            "x-amz-meta-filename", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm");
+            "x-amz-meta-filename", "x-amz-meta-visibility", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm");
 
     private final S3Proxy proxy;
     private final URI endpoint;

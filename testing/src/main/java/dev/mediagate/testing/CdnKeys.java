@@ -44,6 +44,8 @@ public final class CdnKeys {
         System.setProperty("CDN_BASE_URL", CDN_BASE_URL);
         System.setProperty("CDN_KEY_PAIR_ID", KEY_PAIR_ID);
         System.setProperty("CDN_PRIVATE_KEY_FILE", privateKeyFile.toString());
+        System.setProperty("CDN_DISTRIBUTION_ID", CloudFrontInvalidations.DISTRIBUTION_ID);
+        System.setProperty("AWS_ENDPOINT_URL_CLOUDFRONT", CloudFrontInvalidations.shared().endpoint().toString());
     }
 
     public static Path privateKeyFile() {

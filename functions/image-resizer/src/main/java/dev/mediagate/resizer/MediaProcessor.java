@@ -6,6 +6,7 @@ import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.MediaKeys.OriginalKey;
 import dev.mediagate.core.files.FileType;
+import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.metrics.Metrics;
 import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.imaging.ImagePipeline;
@@ -13,7 +14,9 @@ import dev.mediagate.imaging.MediaOutcome;
 import dev.mediagate.imaging.RejectionReason;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,7 +31,9 @@ import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
 /**
- * One original in, its variants and manifest out. Bad files end as a {@code rejected} manifest; S3 trouble throws, so
+ * One original in, its variants and manifest out. A public upload's variants are also published under {@code public/},
+ * and its manifest's variant keys point there; the private copies under {@code variants/} stay the file's own, so a
+ * later change of visibility never has to read what the CDN serves. Bad files end as a {@code rejected} manifest; S3 trouble throws, so
  * Lambda retries, and since the manifest is written only after every variant, a failure never leaves a manifest behind.
  */
 final class MediaProcessor {
@@ -72,7 +77,8 @@ final class MediaProcessor {
             return ProcessingResult.skipped(key, "already processed");
         }
         long started = System.nanoTime();
-        Manifest manifest = build(original.get(), key, etag, head.get());
+        Visibility visibility = Visibility.fromStored(head.get().metadata().get("visibility"));
+        Manifest manifest = build(original.get(), key, etag, head.get(), visibility).withVisibility(visibility, false);
         if (!manifest.isReady()) {
             tagRejected(key);
         }
@@ -95,7 +101,7 @@ final class MediaProcessor {
         return new ProcessingResult(key, manifest.status(), manifest.reason());
     }
 
-    private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head) {
+    private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head, Visibility visibility) {
         long size = head.contentLength();
         Optional<FileType> declared = FileType.fromMimeType(head.contentType());
         String filename = Filenames.percentDecode(head.metadata().getOrDefault("filename", ""));
@@ -117,7 +123,7 @@ final class MediaProcessor {
             }
             case MediaOutcome.Document document -> manifest(original.fileId(), Manifest.READY, null, bare, Map.of(), null);
             case MediaOutcome.Image image -> {
-                Map<String, Manifest.VariantEntry> variants = writeVariants(original, image);
+                Map<String, Manifest.VariantEntry> variants = writeVariants(original, image, visibility);
                 Manifest.Source source = new Manifest.Source(key, etag, filename, head.contentType(), size, image.width(), image.height(),
                         image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null);
                 yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder());
@@ -130,21 +136,26 @@ final class MediaProcessor {
      * bucket holds nothing beyond the original until a retry writes the full set (a killed process leaves some behind,
      * which the retry overwrites).
      */
-    private Map<String, Manifest.VariantEntry> writeVariants(OriginalKey original, MediaOutcome.Image image) {
+    private Map<String, Manifest.VariantEntry> writeVariants(OriginalKey original, MediaOutcome.Image image, Visibility visibility) {
         Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
+        List<String> written = new ArrayList<>();
         try {
             for (MediaOutcome.Variant variant : image.variants()) {
                 String variantKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(), variant.type().extension());
-                s3.putObject(put -> put.bucket(bucket).key(variantKey).contentType(variant.type().mimeType())
-                        .cacheControl(VARIANT_CACHE_CONTROL), RequestBody.fromBytes(variant.bytes()));
+                List<String> keys = visibility == Visibility.PUBLIC ? List.of(variantKey, MediaKeys.published(variantKey)) : List.of(variantKey);
+                for (String target : keys) {
+                    s3.putObject(put -> put.bucket(bucket).key(target).contentType(variant.type().mimeType())
+                            .cacheControl(VARIANT_CACHE_CONTROL), RequestBody.fromBytes(variant.bytes()));
+                    written.add(target);
+                }
                 variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
                         variant.type().mimeType(), variant.bytes().length));
             }
             return variants;
         } catch (RuntimeException e) {
-            for (Manifest.VariantEntry written : variants.values()) {
+            for (String key : written) {
                 try {
-                    s3.deleteObject(delete -> delete.bucket(bucket).key(written.key()));
+                    s3.deleteObject(delete -> delete.bucket(bucket).key(key));
                 } catch (RuntimeException cleanupFailure) {
                     e.addSuppressed(cleanupFailure);
                 }
@@ -159,8 +170,8 @@ final class MediaProcessor {
 
     private Manifest manifest(FileId fileId, String status, String reason, Manifest.Source source,
             Map<String, Manifest.VariantEntry> variants, String placeholder) {
-        return new Manifest(Manifest.VERSION, fileId.value(), status, reason, source, variants, placeholder,
-                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        return new Manifest(Manifest.VERSION, fileId.value(), status, reason, Visibility.PRIVATE.code(), source, variants,
+                placeholder, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), null);
     }
 
     private void putManifest(String manifestKey, Manifest manifest) {

@@ -3,6 +3,8 @@ package dev.mediagate.api;
 import com.amazonaws.serverless.proxy.spring.embedded.ServerlessServletEmbeddedServerFactory;
 import dev.mediagate.api.cdn.CdnFeature;
 import dev.mediagate.api.files.FilesFeature;
+import dev.mediagate.api.links.LinksFeature;
+import dev.mediagate.api.shares.SharesFeature;
 import dev.mediagate.api.upload.UploadFeature;
 import dev.mediagate.api.web.WebFeature;
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,7 +25,8 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
         DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class})
-@Import({AwsClients.class, WebFeature.class, UploadFeature.class, CdnFeature.class, FilesFeature.class})
+@Import({AwsClients.class, WebFeature.class, UploadFeature.class, CdnFeature.class, FilesFeature.class, SharesFeature.class,
+        LinksFeature.class})
 public class MediaApiApplication {
 
     /**

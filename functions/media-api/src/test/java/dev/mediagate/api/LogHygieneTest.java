@@ -37,10 +37,10 @@ class LogHygieneTest {
         var s3 = LocalS3.shared().client();
         s3.putObject(p -> p.bucket(LocalS3.BUCKET).key("originals/" + owner + "/" + fileId).contentType("image/jpeg"),
                 RequestBody.fromBytes(new byte[10]));
-        Manifest manifest = new Manifest(1, fileId, Manifest.READY, null,
+        Manifest manifest = new Manifest(1, fileId, Manifest.READY, null, "private",
                 new Manifest.Source("originals/" + owner + "/" + fileId, "e", "a.jpg", "image/jpeg", 10, 4, 3, null, null),
                 Map.of("thumb", new Manifest.VariantEntry("variants/" + owner + "/" + fileId + "/thumb.jpg", 4, 3, "image/jpeg", 5)),
-                "data:image/jpeg;base64,AA", "2026-11-21T10:00:00Z");
+                "data:image/jpeg;base64,AA", "2026-11-21T10:00:00Z", null);
         s3.putObject(p -> p.bucket(LocalS3.BUCKET).key("variants/" + owner + "/" + fileId + "/manifest.json"),
                 RequestBody.fromBytes(manifest.toJson()));
 

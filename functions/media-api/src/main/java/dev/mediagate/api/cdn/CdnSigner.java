@@ -46,7 +46,13 @@ public final class CdnSigner {
 
     /** Signed URLs for these keys of one file, all valid until {@link Links#expiresAt()}. */
     public Links fileLinks(Owner owner, FileId fileId, List<String> keys) {
-        Instant expiry = expiry();
+        return fileLinks(owner, fileId, keys, Instant.MAX);
+    }
+
+    /** As {@link #fileLinks(Owner, FileId, List)}, but never valid past {@code notAfter} (a share link's own expiry). */
+    public Links fileLinks(Owner owner, FileId fileId, List<String> keys, Instant notAfter) {
+        Instant windowed = expiry();
+        Instant expiry = notAfter.isBefore(windowed) ? notAfter : windowed;
         Map<String, String> urls = new LinkedHashMap<>();
         if (keys.size() == 1) {
             String url = url(keys.get(0));
@@ -71,6 +77,11 @@ public final class CdnSigner {
             return new Cookies(cookieValue(cookies.policyHeaderValue()), cookieValue(cookies.signatureHeaderValue()),
                     cookieValue(cookies.keyPairIdHeaderValue()), expiry);
         });
+    }
+
+    /** The plain CDN URL of a key the distribution serves without a signature (a public file's variants). */
+    public String publicUrl(String key) {
+        return url(key);
     }
 
     /** How many RSA signatures this signer has made (cache misses). */

@@ -1,23 +1,25 @@
 package dev.mediagate.api.files;
 
+import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.core.files.FileId;
-import dev.mediagate.core.upload.Filenames;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.files.Visibility;
+import dev.mediagate.core.upload.Filenames;
 import dev.mediagate.core.upload.UploadConfig;
-import dev.mediagate.core.aws.S3Clients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** What the bucket knows of a file. Every key starts with the caller's owner segment, so other owners' files are simply absent. */
-class FileCatalog {
+/** What the bucket knows of a file. Every key starts with the owner segment, so other owners' files are simply absent. */
+public class FileCatalog {
 
     private final S3Client s3;
     private final String bucket;
@@ -27,7 +29,7 @@ class FileCatalog {
         this.bucket = config.bucket();
     }
 
-    Optional<Manifest> manifest(Owner owner, FileId fileId) {
+    public Optional<Manifest> manifest(Owner owner, FileId fileId) {
         try {
             return Optional.of(Manifest.fromJson(
                     s3.getObjectAsBytes(g -> g.bucket(bucket).key(MediaKeys.manifest(owner, fileId))).asByteArray()));
@@ -37,34 +39,42 @@ class FileCatalog {
     }
 
     /** The uploaded original, if the browser's PUT has landed. */
-    Optional<Original> original(Owner owner, FileId fileId) {
+    public Optional<Original> original(Owner owner, FileId fileId) {
         return S3Clients.headIfExists(s3, bucket, MediaKeys.original(owner, fileId)).map(head -> new Original(
-                Filenames.percentDecode(head.metadata().getOrDefault("filename", "")), head.contentType(), head.contentLength()));
+                Filenames.percentDecode(head.metadata().getOrDefault("filename", "")), head.contentType(), head.contentLength(),
+                Visibility.fromStored(head.metadata().get("visibility"))));
     }
 
-    record Original(String filename, String contentType, long size) {
+    public record Original(String filename, String contentType, long size, Visibility visibility) {
     }
 
-    /** Deletes the original, every variant and the manifest; false when there was nothing to delete. */
-    boolean delete(Owner owner, FileId fileId) {
-        List<ObjectIdentifier> keys = new ArrayList<>();
-        if (original(owner, fileId).isPresent()) {
-            keys.add(ObjectIdentifier.builder().key(MediaKeys.original(owner, fileId)).build());
+    void putManifest(Owner owner, FileId fileId, Manifest manifest) {
+        s3.putObject(put -> put.bucket(bucket).key(MediaKeys.manifest(owner, fileId)).contentType("application/json")
+                .cacheControl("no-cache"), RequestBody.fromBytes(manifest.toJson()));
+    }
+
+    /** A server-side copy: the bytes never leave S3, Content-Type and Cache-Control come along. */
+    void copy(String sourceKey, String destinationKey) {
+        s3.copyObject(c -> c.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(destinationKey));
+    }
+
+    List<String> keysUnder(String prefix) {
+        List<String> keys = new ArrayList<>();
+        for (S3Object object : s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(prefix)).contents()) {
+            keys.add(object.key());
         }
-        for (S3Object object : s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(MediaKeys.variantsPrefix(owner, fileId))).contents()) {
-            keys.add(ObjectIdentifier.builder().key(object.key()).build());
-        }
-        if (keys.isEmpty()) {
-            return false;
-        }
+        return keys;
+    }
+
+    void deleteAll(List<String> keys) {
         for (int from = 0; from < keys.size(); from += 1000) {
-            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + 1000));
+            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
+                    .map(key -> ObjectIdentifier.builder().key(key).build()).toList();
             var result = s3.deleteObjects(d -> d.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
             if (result.hasErrors() && !result.errors().isEmpty()) {
                 throw new IllegalStateException("S3 could not delete " + result.errors().size() + " objects, first: "
                         + result.errors().get(0).code());
             }
         }
-        return true;
     }
 }

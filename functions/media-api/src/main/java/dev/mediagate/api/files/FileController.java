@@ -1,73 +1,83 @@
 package dev.mediagate.api.files;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediagate.api.web.NotFoundException;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Owner;
-import dev.mediagate.api.cdn.CdnSigner;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.mediagate.core.files.Visibility;
+import dev.mediagate.core.upload.FieldError;
+import dev.mediagate.core.upload.InvalidRequestException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.MDC;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+/** A file as its owner, or a service caller naming the owner, sees and changes it. */
 @RestController
 class FileController {
 
-    private final FileCatalog catalog;
-    private final CdnSigner signer;
+    private final FileViews views;
+    private final Publication publication;
+    private final FileRemoval removal;
 
-    FileController(FileCatalog catalog, CdnSigner signer) {
-        this.catalog = catalog;
-        this.signer = signer;
+    FileController(FileViews views, Publication publication, FileRemoval removal) {
+        this.views = views;
+        this.publication = publication;
+        this.removal = removal;
     }
 
-    @GetMapping("/files/{fileId}")
+    @GetMapping({"/files/{fileId}", "/owners/{owner}/files/{fileId}"})
     ResponseEntity<FileView> file(Owner owner, @PathVariable("fileId") String fileIdText) {
         FileId fileId = requestedFileId(fileIdText);
-        Optional<Manifest> manifest = catalog.manifest(owner, fileId);
-        if (manifest.isEmpty()) {
-            FileCatalog.Original original = catalog.original(owner, fileId).orElseThrow(NotFoundException::new);
-            return noStore(FileView.processing(fileId.value(), original.filename(), original.contentType(), original.size()));
-        }
-        Manifest.Source source = manifest.get().source();
-        if (!manifest.get().isReady()) {
-            return noStore(FileView.rejected(fileId.value(), source.filename(), source.contentType(), source.size(),
-                    manifest.get().reason()));
-        }
-        List<String> keys = new ArrayList<>();
-        keys.add(source.key());
-        manifest.get().variants().values().forEach(variant -> keys.add(variant.key()));
-        CdnSigner.Links links = signer.fileLinks(owner, fileId, keys);
-        FileView.Link original = new FileView.Link(links.urls().get(source.key()));
-        if (source.width() == null) {
-            return noStore(FileView.readyDocument(fileId.value(), source.filename(), source.contentType(), source.size(), original,
-                    links.expiresAt()));
-        }
-        Map<String, FileView.VariantLink> variants = new LinkedHashMap<>();
-        manifest.get().variants().forEach((name, variant) -> variants.put(name, new FileView.VariantLink(
-                links.urls().get(variant.key()), variant.width(), variant.height(), variant.contentType(), variant.size())));
-        return noStore(FileView.readyImage(fileId.value(), source.filename(), source.contentType(), source.size(), source.width(),
-                source.height(), manifest.get().placeholder(), original, variants, links.expiresAt()));
+        return noStore(views.view(owner, fileId, Instant.MAX).orElseThrow(NotFoundException::new));
     }
 
-    @DeleteMapping("/files/{fileId}")
+    @PatchMapping(path = {"/files/{fileId}", "/owners/{owner}/files/{fileId}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<FileView> changeVisibility(Owner owner, @PathVariable("fileId") String fileIdText, @RequestBody JsonNode body) {
+        FileId fileId = requestedFileId(fileIdText);
+        Visibility target = requestedVisibility(body);
+        Manifest changed = publication.change(owner, fileId, target);
+        return noStore(views.view(owner, fileId, changed, Instant.MAX));
+    }
+
+    @DeleteMapping({"/files/{fileId}", "/owners/{owner}/files/{fileId}"})
     ResponseEntity<Void> delete(Owner owner, @PathVariable("fileId") String fileIdText) {
         FileId fileId = requestedFileId(fileIdText);
-        if (!catalog.delete(owner, fileId)) {
+        if (!removal.delete(owner, fileId)) {
             throw new NotFoundException();
         }
         return ResponseEntity.noContent().build();
     }
 
+    /** {@code {"visibility": "public" | "private"}} and nothing else. */
+    private static Visibility requestedVisibility(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidRequestException("The request body must be a JSON object.", List.of());
+        }
+        Optional<String> unknown = body.properties().stream().map(Map.Entry::getKey)
+                .filter(name -> !name.equals("visibility")).findFirst();
+        if (unknown.isPresent()) {
+            throw new InvalidRequestException("Only the visibility can be changed.",
+                    List.of(new FieldError(unknown.get(), "is not a field of this request")));
+        }
+        JsonNode value = body.get("visibility");
+        return Optional.ofNullable(value).filter(JsonNode::isTextual).flatMap(v -> Visibility.fromCode(v.textValue()))
+                .orElseThrow(() -> new InvalidRequestException("The visibility is missing or invalid.",
+                        List.of(new FieldError("visibility", "must be \"private\" or \"public\""))));
+    }
+
     /** The path's file id, also named in this request's log lines; a malformed one is simply not found. */
-    private static FileId requestedFileId(String text) {
+    static FileId requestedFileId(String text) {
         FileId fileId = FileId.parse(text).orElseThrow(NotFoundException::new);
         MDC.put("fileId", fileId.value());
         return fileId;

@@ -31,7 +31,7 @@ class UploadController {
         this.metrics = metrics;
     }
 
-    @PostMapping(path = "/uploads", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = {"/uploads", "/owners/{owner}/uploads"}, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<UploadResponse> createUpload(Owner owner, @RequestBody JsonNode body) {
         UploadRequest request = policy.validate(body);
         UploadTicket ticket = signer.sign(owner, request);

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Signs one PUT of exactly the declared bytes to {@code originals/{owner}/{fileId}}: type, length, disposition, file name
- * and {@code If-None-Match: *} are all in the signature, so S3 itself refuses anything else and never overwrites.
+ * Signs one PUT of exactly the declared bytes to {@code originals/{owner}/{fileId}}: type, length, disposition, file name,
+ * visibility and {@code If-None-Match: *} are all in the signature, so S3 itself refuses anything else and never overwrites.
  */
 class UploadSigner {
 
@@ -31,6 +31,7 @@ class UploadSigner {
         headers.put("Content-Length", String.valueOf(request.size()));
         headers.put("Content-Disposition", Filenames.attachmentDisposition(request.filename()));
         headers.put("x-amz-meta-filename", Filenames.percentEncode(request.filename()));
+        headers.put("x-amz-meta-visibility", request.visibility().code());
         headers.put("If-None-Match", "*");
         request.checksumSha256().ifPresent(checksum -> headers.put("x-amz-checksum-sha256", checksum));
         PresignedPut presigned = presigner.presign(config.bucket(), MediaKeys.original(owner, fileId), headers,

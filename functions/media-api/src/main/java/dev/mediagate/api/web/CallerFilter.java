@@ -19,14 +19,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses any event without the JWT claims API Gateway's authorizer adds (defence in depth behind the authorizer),
- * derives the {@link Owner} from {@code iss} + {@code sub}, and writes one access-log line per request.
+ * derives the {@link Owner} from {@code iss} + {@code sub}, refuses the service routes to a token without the service
+ * scope (as the route's {@code AuthorizationScopes} do), and writes one access-log line per request. Share links
+ * ({@code /shared/…}) carry no token: they are answered without an owner, never cached, never sent on as a referrer.
  */
 final class CallerFilter extends OncePerRequestFilter {
 
     static final String OWNER_ATTRIBUTE = Owner.class.getName();
+    static final String SERVICE_ATTRIBUTE = CallerFilter.class.getName() + ".service";
     /** Every request body of this API is a few hundred bytes of JSON; anything far larger is refused unread. */
     static final long MAX_BODY_BYTES = 16 * 1024;
     private static final Logger log = LoggerFactory.getLogger("mediagate.access");
+
+    private final String serviceScope;
+
+    CallerFilter(String serviceScope) {
+        this.serviceScope = serviceScope;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -35,15 +44,24 @@ final class CallerFilter extends OncePerRequestFilter {
         Optional<HttpApiV2ProxyRequestContext> context = httpApiContext(request);
         context.map(HttpApiV2ProxyRequestContext::getRequestId).ifPresent(id -> MDC.put("requestId", id));
         Optional<Owner> owner = context.flatMap(CallerFilter::owner);
+        String path = request.getRequestURI();
         try {
-            if (owner.isEmpty()) {
+            if (path.startsWith(ApiPaths.SHARED_PREFIX)) {
+                response.setHeader("Cache-Control", "private, no-store");
+                response.setHeader("Referrer-Policy", "no-referrer");
+                chain.doFilter(request, response);
+            } else if (owner.isEmpty()) {
                 writeUnauthorized(response);
             } else if (request.getContentLengthLong() > MAX_BODY_BYTES) {
                 writeProblem(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Payload Too Large",
                         "The request body must be at most " + MAX_BODY_BYTES + " bytes.");
+            } else if (ApiPaths.isServiceRoute(path) && !hasScope(context.get(), serviceScope)) {
+                writeProblem(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden",
+                        "This route is for service callers: the token needs the service scope.");
             } else {
                 MDC.put("owner", owner.get().value());
                 request.setAttribute(OWNER_ATTRIBUTE, owner.get());
+                request.setAttribute(SERVICE_ATTRIBUTE, ApiPaths.isServiceRoute(path));
                 chain.doFilter(request, response);
             }
         } finally {
@@ -79,6 +97,23 @@ final class CallerFilter extends OncePerRequestFilter {
             return Optional.empty();
         }
         return Optional.of(Owner.of(issuer, subject));
+    }
+
+    /** The token's {@code scope} (space-separated) or {@code scp} (an array, which API Gateway hands on as {@code [a b]}). */
+    static boolean hasScope(HttpApiV2ProxyRequestContext context, String scope) {
+        Map<String, String> claims = context.getAuthorizer().getJwtAuthorizer().getClaims();
+        for (String claim : new String[] {claims.get("scope"), claims.get("scp")}) {
+            if (claim == null) {
+                continue;
+            }
+            String list = claim.startsWith("[") && claim.endsWith("]") ? claim.substring(1, claim.length() - 1) : claim;
+            for (String granted : list.split("[\\s,]+")) {
+                if (granted.equals(scope)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void writeUnauthorized(HttpServletResponse response) throws IOException {

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
+import dev.mediagate.core.config.ConfigurationException;
+import dev.mediagate.core.config.Settings;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,8 +23,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** What every route shares: JSON, the caller's identity, problem+json errors and one access-log line per request. */
 @Configuration(proxyBeanMethods = false)
-@Import(ProblemResponses.class)
+@Import({ProblemResponses.class, CallerController.class})
 public class WebFeature implements WebMvcConfigurer {
+
+    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
 
     /**
      * The API's JSON: records as the contract spells them (absent rather than null fields, instants in ISO-8601), and
@@ -39,10 +44,19 @@ public class WebFeature implements WebMvcConfigurer {
     }
 
     @Bean
-    FilterRegistrationBean<CallerFilter> callerFilter() {
-        FilterRegistrationBean<CallerFilter> registration = new FilterRegistrationBean<>(new CallerFilter());
+    FilterRegistrationBean<CallerFilter> callerFilter(Settings settings) {
+        FilterRegistrationBean<CallerFilter> registration = new FilterRegistrationBean<>(new CallerFilter(serviceScope(settings)));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    /** The OAuth scope of the service routes ({@code SERVICE_SCOPE}): one scope token, as RFC 6749 spells them. */
+    static String serviceScope(Settings settings) {
+        String scope = settings.string("SERVICE_SCOPE", "mediagate/service");
+        if (!SCOPE_TOKEN.matcher(scope).matches()) {
+            throw new ConfigurationException("SERVICE_SCOPE", "must be one scope token (printable ASCII, no space, quote or backslash)");
+        }
+        return scope;
     }
 
     @Override

@@ -130,7 +130,8 @@ class PresignedUploadTest {
                 Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)),
                 Clock.systemUTC());
         UploadTicket ticket = new UploadSigner(presigner, oneSecond).sign(Owner.of("https://auth.example.com/", "alice"),
-                new UploadRequest("late.jpg", dev.mediagate.core.files.FileType.JPEG, 10, Optional.empty()));
+                new UploadRequest("late.jpg", dev.mediagate.core.files.FileType.JPEG, 10, Optional.empty(),
+                        dev.mediagate.core.files.Visibility.PRIVATE));
         Thread.sleep(2_100);
 
         HttpResponse<String> put = put(URI.create(ticket.url()), new java.util.HashMap<>(ticket.headers()), new byte[10]);

@@ -5,16 +5,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * {@code variants/{owner}/{fileId}/manifest.json}: written last by the resizer, so its presence means processing
  * finished. {@code source.filename} (the upload's display name) and {@code source.frames}/{@code source.animated}
- * (animated sources: only the first frame becomes variants) extend the contract.
+ * (animated sources: only the first frame becomes variants) extend the contract, as does {@code unpublishPending}: a file
+ * made private whose published copies may still be under {@code public/} (a retried change finishes removing them).
  */
-public record Manifest(int version, String fileId, String status, String reason, Source source,
-        Map<String, VariantEntry> variants, String placeholder, String processedAt) {
+public record Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+        Map<String, VariantEntry> variants, String placeholder, String processedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unpublishPending) {
 
     public static final int VERSION = 1;
     public static final String READY = "ready";
@@ -23,7 +26,8 @@ public record Manifest(int version, String fileId, String status, String reason,
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public Manifest {
-        variants = variants == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variants));
+        variants = variants == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(variants));
+        visibility = Visibility.fromStored(visibility).code();
     }
 
     public record Source(String key, String etag, String filename, String contentType, long size, Integer width, Integer height,
@@ -36,6 +40,26 @@ public record Manifest(int version, String fileId, String status, String reason,
 
     public boolean isReady() {
         return READY.equals(status);
+    }
+
+    public Visibility visibilityValue() {
+        return Visibility.fromStored(visibility);
+    }
+
+    public boolean isUnpublishPending() {
+        return Boolean.TRUE.equals(unpublishPending);
+    }
+
+    /** The same file as seen with another visibility: variant keys under {@code public/} for a public file. */
+    public Manifest withVisibility(Visibility target, boolean pending) {
+        Map<String, VariantEntry> moved = new LinkedHashMap<>();
+        variants.forEach((name, variant) -> {
+            String privateKey = MediaKeys.unpublished(variant.key());
+            moved.put(name, new VariantEntry(target == Visibility.PUBLIC ? MediaKeys.published(privateKey) : privateKey,
+                    variant.width(), variant.height(), variant.contentType(), variant.size()));
+        });
+        return new Manifest(version, fileId, status, reason, target.code(), source, moved, placeholder, processedAt,
+                pending ? Boolean.TRUE : null);
     }
 
     public byte[] toJson() {

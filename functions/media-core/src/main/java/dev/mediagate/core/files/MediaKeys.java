@@ -7,6 +7,8 @@ public final class MediaKeys {
 
     public static final String ORIGINALS_PREFIX = "originals/";
     public static final String VARIANTS_PREFIX = "variants/";
+    public static final String PUBLIC_PREFIX = "public/";
+    public static final String SHARES_PREFIX = "shares/";
     public static final String MANIFEST_NAME = "manifest.json";
 
     private MediaKeys() {
@@ -28,6 +30,38 @@ public final class MediaKeys {
 
     public static String variant(Owner owner, FileId fileId, String variantName, String extension) {
         return variantsPrefix(owner, fileId) + variantName + "." + extension;
+    }
+
+    /** Where a public file's variants are published for the CDN's unsigned {@code /public/*} behaviour (ends with {@code /}). */
+    public static String publicPrefix(Owner owner, FileId fileId) {
+        return PUBLIC_PREFIX + owner.value() + "/" + fileId.value() + "/";
+    }
+
+    /** The published copy of a variant key: {@code variants/o/f/thumb.jpg} → {@code public/o/f/thumb.jpg}. */
+    public static String published(String variantKey) {
+        if (!variantKey.startsWith(VARIANTS_PREFIX)) {
+            throw new IllegalArgumentException("not a variant key");
+        }
+        return PUBLIC_PREFIX + variantKey.substring(VARIANTS_PREFIX.length());
+    }
+
+    /** The private copy of a variant key, whichever prefix it is given under. */
+    public static String unpublished(String variantKey) {
+        return variantKey.startsWith(PUBLIC_PREFIX) ? VARIANTS_PREFIX + variantKey.substring(PUBLIC_PREFIX.length()) : variantKey;
+    }
+
+    /** A share link's record, found from the token's SHA-256 (hex) alone. */
+    public static String shareByToken(String tokenSha256Hex) {
+        return SHARES_PREFIX + "tokens/" + tokenSha256Hex + ".json";
+    }
+
+    /** The index of a file's share links, one object per share (ends with {@code /}). */
+    public static String fileSharesPrefix(Owner owner, FileId fileId) {
+        return SHARES_PREFIX + "files/" + owner.value() + "/" + fileId.value() + "/";
+    }
+
+    public static String fileShare(Owner owner, FileId fileId, String shareId) {
+        return fileSharesPrefix(owner, fileId) + shareId + ".json";
     }
 
     public static String manifest(Owner owner, FileId fileId) {

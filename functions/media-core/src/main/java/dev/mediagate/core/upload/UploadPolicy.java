@@ -2,6 +2,7 @@ package dev.mediagate.core.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediagate.core.files.FileType;
+import dev.mediagate.core.files.Visibility;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,10 +26,11 @@ public final class UploadPolicy {
         FileType contentType = contentType(body.get("contentType"), errors);
         long size = size(body.get("size"), errors);
         Optional<String> checksum = checksum(body.get("checksumSha256"), errors);
+        Visibility visibility = visibility(body.get("visibility"), errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException("The upload request has invalid fields.", errors);
         }
-        return new UploadRequest(filename, contentType, size, checksum);
+        return new UploadRequest(filename, contentType, size, checksum, visibility);
     }
 
     private static String filename(JsonNode node, List<FieldError> errors) {
@@ -104,6 +106,18 @@ public final class UploadPolicy {
         }
         errors.add(new FieldError("checksumSha256", "must be the base64 encoding of a 32-byte SHA-256 digest"));
         return Optional.empty();
+    }
+
+    private static Visibility visibility(JsonNode node, List<FieldError> errors) {
+        if (isMissing(node)) {
+            return Visibility.PRIVATE;
+        }
+        Optional<Visibility> visibility = node.isTextual() ? Visibility.fromCode(node.textValue()) : Optional.empty();
+        if (visibility.isEmpty()) {
+            errors.add(new FieldError("visibility", "must be \"private\" or \"public\""));
+            return Visibility.PRIVATE;
+        }
+        return visibility.get();
     }
 
     private static boolean isMissing(JsonNode node) {

@@ -1,0 +1,49 @@
+package dev.mediagate.api.files;
+
+import dev.mediagate.api.cdn.CdnInvalidator;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.MediaKeys;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.files.Visibility;
+import java.util.List;
+
+/**
+ * {@code DELETE}: share links first (they stop working at once), then the published copies and their CDN copies, the
+ * variants with the manifest, the original last. A removal that died half-way is finished by the next {@code DELETE}:
+ * whatever is left of the file is still found.
+ */
+class FileRemoval {
+
+    private final FileCatalog catalog;
+    private final CdnInvalidator invalidator;
+    private final List<FileAttachments> attachments;
+
+    FileRemoval(FileCatalog catalog, CdnInvalidator invalidator, List<FileAttachments> attachments) {
+        this.catalog = catalog;
+        this.invalidator = invalidator;
+        this.attachments = List.copyOf(attachments);
+    }
+
+    /** False when there was nothing to delete. */
+    boolean delete(Owner owner, FileId fileId) {
+        boolean originalExists = catalog.original(owner, fileId).isPresent();
+        List<String> published = catalog.keysUnder(MediaKeys.publicPrefix(owner, fileId));
+        List<String> variants = catalog.keysUnder(MediaKeys.variantsPrefix(owner, fileId));
+        if (!originalExists && published.isEmpty() && variants.isEmpty()) {
+            return false;
+        }
+        attachments.forEach(attachment -> attachment.deleteAll(owner, fileId));
+        boolean wasPublished = !published.isEmpty() || catalog.manifest(owner, fileId)
+                .map(manifest -> manifest.visibilityValue() == Visibility.PUBLIC || manifest.isUnpublishPending())
+                .orElse(false);
+        catalog.deleteAll(published);
+        if (wasPublished) {
+            invalidator.invalidatePublished(owner, fileId);
+        }
+        catalog.deleteAll(variants);
+        if (originalExists) {
+            catalog.deleteAll(List.of(MediaKeys.original(owner, fileId)));
+        }
+        return true;
+    }
+}

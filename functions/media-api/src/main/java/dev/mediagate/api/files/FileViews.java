@@ -1,0 +1,81 @@
+package dev.mediagate.api.files;
+
+import dev.mediagate.api.cdn.CdnSigner;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.Manifest;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.files.Visibility;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * What a caller sees of a file, with its URLs: signed for the original and a private file's variants (one signature
+ * per file, cached per window), plain and stable for a public file's variants.
+ */
+public class FileViews {
+
+    private final FileCatalog catalog;
+    private final CdnSigner signer;
+
+    FileViews(FileCatalog catalog, CdnSigner signer) {
+        this.catalog = catalog;
+        this.signer = signer;
+    }
+
+    /** The file as its owner sees it, URLs valid no later than {@code notAfter}; empty when there is no such file. */
+    public Optional<FileView> view(Owner owner, FileId fileId, Instant notAfter) {
+        Optional<Manifest> manifest = catalog.manifest(owner, fileId);
+        if (manifest.isPresent()) {
+            return Optional.of(view(owner, fileId, manifest.get(), notAfter));
+        }
+        return catalog.original(owner, fileId).map(original -> FileView.processing(fileId.value(), owner.value(),
+                original.visibility().code(), original.filename(), original.contentType(), original.size()));
+    }
+
+    FileView view(Owner owner, FileId fileId, Manifest manifest, Instant notAfter) {
+        Manifest.Source source = manifest.source();
+        if (!manifest.isReady()) {
+            return FileView.rejected(fileId.value(), owner.value(), manifest.visibility(), source.filename(), source.contentType(),
+                    source.size(), manifest.reason());
+        }
+        Signed signed = sign(owner, fileId, manifest, name -> true, notAfter);
+        FileView.Link original = new FileView.Link(signed.originalUrl());
+        if (source.width() == null) {
+            return FileView.readyDocument(fileId.value(), owner.value(), manifest.visibility(), source.filename(),
+                    source.contentType(), source.size(), original, signed.expiresAt());
+        }
+        Map<String, FileView.VariantLink> variants = new LinkedHashMap<>();
+        manifest.variants().forEach((name, variant) -> variants.put(name, new FileView.VariantLink(
+                signed.variantUrls().get(name), variant.width(), variant.height(), variant.contentType(), variant.size())));
+        return FileView.readyImage(fileId.value(), owner.value(), manifest.visibility(), source.filename(), source.contentType(),
+                source.size(), source.width(), source.height(), manifest.placeholder(), original, variants, signed.expiresAt());
+    }
+
+    /** URLs for a ready file's original and the variants {@code wanted} names: at most one RSA signature. */
+    public Signed sign(Owner owner, FileId fileId, Manifest manifest, Predicate<String> wanted, Instant notAfter) {
+        boolean published = manifest.visibilityValue() == Visibility.PUBLIC;
+        List<String> keys = new ArrayList<>();
+        keys.add(manifest.source().key());
+        manifest.variants().forEach((name, variant) -> {
+            if (wanted.test(name) && !published) {
+                keys.add(variant.key());
+            }
+        });
+        CdnSigner.Links links = signer.fileLinks(owner, fileId, keys, notAfter);
+        Map<String, String> variantUrls = new LinkedHashMap<>();
+        manifest.variants().forEach((name, variant) -> {
+            if (wanted.test(name)) {
+                variantUrls.put(name, published ? signer.publicUrl(variant.key()) : links.urls().get(variant.key()));
+            }
+        });
+        return new Signed(links.urls().get(manifest.source().key()), variantUrls, links.expiresAt());
+    }
+
+    public record Signed(String originalUrl, Map<String, String> variantUrls, Instant expiresAt) {
+    }
+}
