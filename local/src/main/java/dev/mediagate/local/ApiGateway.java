@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 final class ApiGateway implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SCOPES = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E ]{0,512}");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
     private static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
@@ -88,13 +89,21 @@ final class ApiGateway implements AutoCloseable {
             if (!route.method().equals(method)) {
                 continue;
             }
-            Optional<Map<String, String>> claims = tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
-            if (claims.isEmpty()) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                HttpExchanges.problem(exchange, 401, "Unauthorized", "A valid bearer token is required.");
-                return;
+            Optional<Map<String, String>> claims = Optional.empty();
+            if (route.needsToken()) {
+                claims = tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
+                if (claims.isEmpty()) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                    HttpExchanges.problem(exchange, 401, "Unauthorized", "A valid bearer token is required.");
+                    return;
+                }
+                if (!route.scopes().isEmpty() && DevTokens.scopes(claims.get()).stream().noneMatch(route.scopes()::contains)) {
+                    // A valid token with none of the route's AuthorizationScopes: API Gateway refuses it before the function.
+                    HttpExchanges.problem(exchange, 403, "Forbidden", "This route is for service callers: the token needs the service scope.");
+                    return;
+                }
             }
-            byte[] response = functions.invoke(route.functionId(), event(exchange, route, parameters.get(), claims.get()));
+            byte[] response = functions.invoke(route.functionId(), event(exchange, route, parameters.get(), claims));
             respond(exchange, JSON.readTree(response));
             return;
         }
@@ -102,7 +111,7 @@ final class ApiGateway implements AutoCloseable {
         HttpExchanges.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
     }
 
-    private byte[] event(HttpExchange exchange, HttpRoute route, Map<String, String> pathParameters, Map<String, String> claims)
+    private byte[] event(HttpExchange exchange, HttpRoute route, Map<String, String> pathParameters, Optional<Map<String, String>> claims)
             throws IOException {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -121,6 +130,9 @@ final class ApiGateway implements AutoCloseable {
                 headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values));
             }
         });
+        // API Gateway tells the function how the caller reached it; here that is plain http on loopback.
+        headers.put("x-forwarded-proto", "http");
+        headers.put("x-forwarded-port", String.valueOf(port()));
         Map<String, String> cookies = HttpExchanges.cookies(exchange);
         if (!cookies.isEmpty()) {
             var array = event.putArray("cookies");
@@ -138,10 +150,17 @@ final class ApiGateway implements AutoCloseable {
         ObjectNode context = event.putObject("requestContext");
         context.put("accountId", SamTemplate.LOCAL_ACCOUNT_ID);
         context.put("apiId", "local");
-        ObjectNode jwt = context.putObject("authorizer").putObject("jwt");
-        ObjectNode claimsNode = jwt.putObject("claims");
-        claims.forEach(claimsNode::put);
-        jwt.putNull("scopes");
+        if (claims.isPresent()) {
+            ObjectNode jwt = context.putObject("authorizer").putObject("jwt");
+            ObjectNode claimsNode = jwt.putObject("claims");
+            claims.get().forEach(claimsNode::put);
+            if (route.scopes().isEmpty()) {
+                jwt.putNull("scopes");
+            } else {
+                var scopes = jwt.putArray("scopes");
+                DevTokens.scopes(claims.get()).forEach(scopes::add);
+            }
+        }
         context.put("domainName", "127.0.0.1");
         context.put("domainPrefix", "127");
         ObjectNode http = context.putObject("http");
@@ -186,13 +205,19 @@ final class ApiGateway implements AutoCloseable {
 
     private void local(HttpExchange exchange, String path) throws IOException {
         if (path.equals("/_local/token")) {
-            String subject = HttpExchanges.query(exchange.getRequestURI().getRawQuery()).getOrDefault("sub", "");
+            Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
+            String subject = query.getOrDefault("sub", "");
+            String scope = query.getOrDefault("scope", "");
             if (!USER_NAME.matcher(subject).matches()) {
                 HttpExchanges.problem(exchange, 400, "Invalid request", "sub must be 1-64 letters, digits or . _ @ -");
                 return;
             }
+            if (!SCOPES.matcher(scope).matches()) {
+                HttpExchanges.problem(exchange, 400, "Invalid request", "scope must be space-separated scope tokens");
+                return;
+            }
             HttpExchanges.send(exchange, 200, "application/json",
-                    JSON.writeValueAsBytes(Map.of("token", tokens.mint(subject))));
+                    JSON.writeValueAsBytes(Map.of("token", tokens.mint(subject, scope))));
         } else if (path.equals("/_local/config")) {
             HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(config));
         } else {

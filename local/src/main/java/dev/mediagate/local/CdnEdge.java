@@ -1,5 +1,7 @@
 package dev.mediagate.local;
 
+import dev.mediagate.core.files.MediaKeys;
+import dev.mediagate.testing.CloudFrontInvalidations;
 import dev.mediagate.testing.CloudFrontVerifier;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -25,13 +27,22 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * CloudFront in front of the private bucket, locally: {@code GET}/{@code HEAD /{key}} only with a valid signed URL or
  * the three CloudFront cookies (checked by {@link CloudFrontVerifier} with the public key: signature, expiry, resource
  * wildcards, IP), then the object with its stored headers and {@code X-Content-Type-Options: nosniff}; otherwise 403.
+ * Keys under {@code public/} are served without a signature, as the distribution's {@code /public/*} behaviour does;
+ * keys outside the prefixes the bucket policy lets CloudFront read are refused. CloudFront's {@code CreateInvalidation}
+ * is answered and logged: this edge keeps no cache to clear.
  */
 final class CdnEdge implements AutoCloseable {
+
+    private static final List<String> SERVED_PREFIXES = List.of(MediaKeys.ORIGINALS_PREFIX, MediaKeys.VARIANTS_PREFIX,
+            MediaKeys.PUBLIC_PREFIX);
 
     private final HttpServer server;
     private final CloudFrontVerifier verifier;
     private final String bucket;
     private final List<String> allowedOrigins;
+    private final CloudFrontInvalidations invalidations = new CloudFrontInvalidations(invalidation ->
+            LocalLog.line("cdn", "invalidation of " + String.join(" ", invalidation.paths())
+                    + " (nothing cached here; CloudFront would drop these paths at every edge)"));
     private S3Client s3;
     private String baseUrl;
 
@@ -49,6 +60,11 @@ final class CdnEdge implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Every {@code CreateInvalidation} received, oldest first. */
+    List<CloudFrontInvalidations.Invalidation> invalidations() {
+        return invalidations.requests();
+    }
+
     void start(S3Client origin, String cdnBaseUrl) {
         this.s3 = origin;
         this.baseUrl = cdnBaseUrl;
@@ -58,19 +74,28 @@ final class CdnEdge implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
+        if (invalidations.handles(method, path)) {
+            invalidations.handle(exchange);
+            return;
+        }
         cors(exchange);
         if (!method.equals("GET") && !method.equals("HEAD")) {
             deny(exchange, path, "method not allowed");
             return;
         }
-        Map<String, String> credentials = credentials(exchange);
-        Optional<String> refusal = verifier.refusal(baseUrl + path, credentials,
-                exchange.getRemoteAddress().getAddress().getHostAddress(), Instant.now());
-        if (refusal.isPresent()) {
-            deny(exchange, path, refusal.get());
+        String key = java.net.URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+        if (!key.startsWith(MediaKeys.PUBLIC_PREFIX)) {
+            Optional<String> refusal = verifier.refusal(baseUrl + path, credentials(exchange),
+                    exchange.getRemoteAddress().getAddress().getHostAddress(), Instant.now());
+            if (refusal.isPresent()) {
+                deny(exchange, path, refusal.get());
+                return;
+            }
+        }
+        if (!SERVED_PREFIXES.stream().anyMatch(key::startsWith) || key.contains("/../")) {
+            deny(exchange, path, "the bucket policy lets CloudFront read originals/, variants/ and public/ only");
             return;
         }
-        String key = java.net.URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
         try (ResponseInputStream<GetObjectResponse> object = s3.getObject(g -> g.bucket(bucket).key(key))) {
             GetObjectResponse head = object.response();
             var headers = exchange.getResponseHeaders();

@@ -41,9 +41,18 @@ final class DevTokens {
     }
 
     String mint(String subject) {
+        return mint(subject, "");
+    }
+
+    /** A token for {@code subject} with these space-separated OAuth scopes (none when blank) in its {@code scope} claim. */
+    String mint(String subject, String scope) {
         Date now = Date.from(clock.instant());
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(audiences.get(0)).subject(subject)
-                .issueTime(now).expirationTime(Date.from(clock.instant().plus(LIFETIME))).build();
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer(issuer).audience(audiences.get(0)).subject(subject)
+                .issueTime(now).expirationTime(Date.from(clock.instant().plus(LIFETIME)));
+        if (!scope.isBlank()) {
+            builder.claim("scope", scope.trim());
+        }
+        JWTClaimsSet claims = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(KEY_ID).type(JOSEObjectType.JWT).build(), claims);
         try {
             jwt.sign(new RSASSASigner(keys.getPrivate()));
@@ -74,11 +83,28 @@ final class DevTokens {
             Map<String, String> values = new LinkedHashMap<>();
             claims.getClaims().forEach((name, value) -> values.put(name, value instanceof Date date
                     ? String.valueOf(date.toInstant().getEpochSecond())
-                    : value instanceof List<?> list && list.size() == 1 ? String.valueOf(list.get(0)) : String.valueOf(value)));
+                    : value instanceof List<?> list ? (list.size() == 1 ? String.valueOf(list.get(0)) : "[" + list.stream()
+                            .map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")) + "]") : String.valueOf(value)));
             return Optional.of(values);
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The scopes the verified claims grant, from {@code scope} (space-separated) or {@code scp} (a list). */
+    static List<String> scopes(Map<String, String> claims) {
+        List<String> scopes = new java.util.ArrayList<>();
+        for (String claim : new String[] {claims.get("scope"), claims.get("scp")}) {
+            if (claim != null) {
+                String list = claim.startsWith("[") && claim.endsWith("]") ? claim.substring(1, claim.length() - 1) : claim;
+                for (String scope : list.split("[\\s,]+")) {
+                    if (!scope.isEmpty()) {
+                        scopes.add(scope);
+                    }
+                }
+            }
+        }
+        return scopes;
     }
 
     String issuer() {

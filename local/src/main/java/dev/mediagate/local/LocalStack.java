@@ -1,5 +1,6 @@
 package dev.mediagate.local;
 
+import dev.mediagate.testing.CloudFrontInvalidations;
 import dev.mediagate.testing.CloudFrontVerifier;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +161,9 @@ public final class LocalStack implements AutoCloseable {
         values.put("CDN_KEY_PAIR_ID", KEY_PAIR_ID);
         values.put("CDN_PRIVATE_KEY_SECRET_ID", "");
         values.put("CDN_PRIVATE_KEY_FILE", cloudFrontPrivateKey.toString());
+        // The local edge stands in for the distribution, CreateInvalidation included.
+        values.put("CDN_DISTRIBUTION_ID", CloudFrontInvalidations.DISTRIBUTION_ID);
+        values.put("AWS_ENDPOINT_URL_CLOUDFRONT", cdnBaseUrl);
         values.put("aws.accessKeyId", LocalS3Server.ACCESS_KEY);
         values.put("aws.secretAccessKey", LocalS3Server.SECRET_KEY);
         values.put("aws.region", SamTemplate.LOCAL_REGION);
@@ -184,6 +188,10 @@ public final class LocalStack implements AutoCloseable {
 
     String bucket() {
         return bucket;
+    }
+
+    CdnEdge cdn() {
+        return cdn;
     }
 
     AsyncInvoker invoker() {

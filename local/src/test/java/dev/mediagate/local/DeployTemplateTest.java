@@ -40,7 +40,8 @@ class DeployTemplateTest {
             Map.entry("CdnCookieDomain", Map.of("CdnCookieDomain", ".example.com")),
             Map.entry("KmsKeyArn", Map.of("KmsKeyArn", "arn:aws:kms:us-east-1:123456789012:key/0f2c6a8e-1b3d-4e5f-8a7b-9c0d1e2f3a4b")),
             Map.entry("AlarmEmail", Map.of("AlarmEmail", "oncall@example.com")),
-            Map.entry("AllowedContentTypes", Map.of("AllowedContentTypes", "image/jpeg,image/png")));
+            Map.entry("AllowedContentTypes", Map.of("AllowedContentTypes", "image/jpeg,image/png")),
+            Map.entry("ServiceScope", Map.of("ServiceScope", "media/backend")));
 
     @TempDir
     Path work;

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * IAM's evaluation of one request against an identity policy and a resource (bucket) policy, for the statement shapes
  * this template uses: an explicit Deny anywhere wins, then an Allow in either policy allows, else the request is
- * implicitly denied. Conditions: StringEquals, StringLike, ArnEquals, ArnLike, Bool, their IfExists forms and Null; a
+ * implicitly denied. Conditions: StringEquals, StringLike, ArnEquals, ArnLike, Bool, their IfExists and negated
+ * (…NotEquals, …NotLike) forms and Null; a
  * condition key the request lacks fails every other operator, as in IAM.
  */
 final class IamPolicy {
@@ -90,6 +91,10 @@ final class IamPolicy {
         if (operator.equals("Null")) {
             return Boolean.parseBoolean(String.valueOf(expected.get(0))) == (actual == null);
         }
+        if (operator.matches("(String|Arn)Not(Equals|Like)")) {
+            // IAM: a negated operator matches when the key is absent or equals none of the values.
+            return actual == null || !condition(operator.replace("Not", ""), actual, expected);
+        }
         if (operator.endsWith("IfExists")) {
             return actual == null || condition(operator.substring(0, operator.length() - "IfExists".length()), actual, expected);
         }
@@ -110,6 +115,11 @@ final class IamPolicy {
         }
         return map(principal).values().stream().flatMap(value -> list(value).stream()).map(String::valueOf)
                 .anyMatch(principalArn::equals);
+    }
+
+    /** Whether a policy's resource pattern covers this ARN. */
+    static boolean matches(String resourcePattern, String arn) {
+        return wildcard(resourcePattern, arn, false);
     }
 
     /** IAM's {@code *} and {@code ?} wildcards; actions compare case-insensitively. */

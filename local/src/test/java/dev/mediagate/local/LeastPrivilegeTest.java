@@ -17,14 +17,15 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The S3 calls the functions really make, recorded while a file goes through its whole life on the local stack, each
- * evaluated against that function's role and the bucket policy of template.yaml: every call is allowed, and every S3
- * action a role grants is used.
+ * The S3 calls the functions really make, recorded while files go through their whole lives on the local stack (upload,
+ * publish and unpublish, a public upload, share links, a backend's links and delete), each evaluated against that
+ * function's role and the bucket policy of template.yaml: every call is allowed, and every S3 action and resource a
+ * role grants is used.
  */
 class LeastPrivilegeTest {
 
     @Test
-    void everyS3CallOfAFilesLifeIsAllowedAndEveryGrantedS3ActionIsUsed() throws Exception {
+    void everyS3CallOfAFilesLifeIsAllowedAndEveryGrantedS3ActionAndResourceIsUsed() throws Exception {
         LocalStack stack = RunningStack.get();
         StackClient client = new StackClient(stack);
         SamTemplate template = SamTemplate.load(TemplateTest.ROOT.resolve("template.yaml"));
@@ -40,17 +41,33 @@ class LeastPrivilegeTest {
         presignedPut(page);
         assertThat(client.waitUntilDone(page.get("fileId").asText(), alice).get("status").asText()).isEqualTo("rejected");
         assertThat(client.send(client.post("/cdn-cookies", alice, "")).statusCode()).isEqualTo(204);
+        assertThat(client.send(client.patch("/files/" + fileId, alice, "{\"visibility\":\"public\"}")).statusCode()).isEqualTo(200);
+        assertThat(client.send(client.patch("/files/" + fileId, alice, "{\"visibility\":\"private\"}")).statusCode()).isEqualTo(200);
+        JsonNode avatar = client.upload(alice, "avatar.jpg", "image/jpeg", Images.jpeg(Images.quadrants(400, 400)), "public");
+        presignedPut(avatar);
+        assertThat(client.waitUntilDone(avatar.get("fileId").asText(), alice).get("visibility").asText()).isEqualTo("public");
+        String share = client.json(client.send(client.post("/files/" + fileId + "/shares", alice, "{}"))).get("url").asText();
+        assertThat(client.send(client.get("/files/" + fileId + "/shares", alice)).statusCode()).isEqualTo(200);
+        assertThat(client.send(client.get(java.net.URI.create(share).getPath(), null)).statusCode()).isEqualTo(200);
+        String owner = client.json(client.send(client.get("/me", alice))).get("owner").asText();
+        String backend = client.token("backend", "mediagate/service");
+        assertThat(client.send(client.post("/links", backend, "{\"files\":[{\"owner\":\"" + owner + "\",\"fileId\":\""
+                + fileId + "\"}]}")).statusCode()).isEqualTo(200);
+        assertThat(client.send(client.delete("/owners/" + owner + "/files/" + avatar.get("fileId").asText(), backend)).statusCode())
+                .isEqualTo(204);
         assertThat(client.send(client.delete("/files/" + fileId, alice)).statusCode()).isEqualTo(204);
         assertThat(client.send(client.get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
 
         List<Call> calls = S3CallRecorder.calls();
         assertThat(calls).extracting(Call::function).contains("MediaApiFunction", "ImageResizerFunction");
         Map<String, Set<String>> used = new HashMap<>();
+        List<Request> allowedRequests = new ArrayList<>();
         for (Call call : calls) {
             for (Request request : requests(call, bucketArn)) {
                 Decision decision = IamPolicy.evaluate(IamPolicy.functionPolicy(template, call.function()),
                         IamPolicy.bucketPolicy(template, bucketArn), request);
                 assertThat(decision).as("%s → %s", call, request).isEqualTo(Decision.ALLOW);
+                allowedRequests.add(request);
                 used.computeIfAbsent(call.function(), f -> new TreeSet<>()).add(request.action());
             }
         }
@@ -60,6 +77,20 @@ class LeastPrivilegeTest {
             assertThat(used.get(function)).as(function + ": S3 actions granted but never used")
                     .containsAll(grantedS3Actions(template, function));
         }
+        List<String> unusedGrants = new ArrayList<>();
+        for (Map<String, Object> statement : IamPolicy.functionPolicy(template, "MediaApiFunction")) {
+            for (Object action : SamTemplate.list(statement.get("Action"))) {
+                for (Object resource : SamTemplate.list(statement.get("Resource"))) {
+                    boolean exercised = String.valueOf(action).startsWith("s3:") ? allowedRequests.stream().anyMatch(request ->
+                            request.action().equals(action) && IamPolicy.matches(String.valueOf(resource), request.resource()))
+                            : true;
+                    if (!exercised) {
+                        unusedGrants.add(action + " on " + resource);
+                    }
+                }
+            }
+        }
+        assertThat(unusedGrants).as("MediaApiFunction: S3 grants no call of a file's life needs").isEmpty();
     }
 
     /** The upload the browser makes with the presigned URL carries the API role's identity. */
@@ -83,6 +114,9 @@ class LeastPrivilegeTest {
                 context.put("s3:ObjectCreationOperation", "true");
                 if (call.ifNoneMatch()) {
                     context.put("s3:if-none-match", "*");
+                }
+                if (call.copySource() != null) {
+                    context.put("s3:x-amz-copy-source", call.copySource());
                 }
                 call.keys().forEach(key -> requests.add(new Request(role, "s3:PutObject", bucketArn + "/" + key, context)));
                 if (call.copySource() != null) {

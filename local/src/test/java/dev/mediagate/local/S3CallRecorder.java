@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -48,13 +49,21 @@ public final class S3CallRecorder implements ExecutionInterceptor {
         }
         SdkRequest request = context.request();
         List<String> keys = new ArrayList<>();
-        request.getValueForField("Key", String.class).ifPresent(keys::add);
+        String copySource = null;
+        if (request instanceof CopyObjectRequest copy) {
+            keys.add(copy.destinationKey());
+            // The SDK folds sourceBucket/sourceKey into the URL-encoded x-amz-copy-source header before this runs.
+            copySource = copy.sourceBucket() != null ? copy.sourceBucket() + "/" + copy.sourceKey()
+                    : java.net.URLDecoder.decode(copy.copySource(), java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            request.getValueForField("Key", String.class).ifPresent(keys::add);
+        }
         request.getValueForField("Delete", Delete.class)
                 .ifPresent(delete -> delete.objects().stream().map(ObjectIdentifier::key).forEach(keys::add));
         record(new Call(function.get(), attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
                 request.getValueForField("Bucket", String.class).orElse(null), keys,
                 request.getValueForField("Prefix", String.class).orElse(null),
-                request.getValueForField("CopySource", String.class).orElse(null),
+                copySource,
                 request.getValueForField("IfNoneMatch", String.class).isPresent()));
     }
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A frontend's view of the running local stack: dev tokens, the API's routes, presigned uploads. */
@@ -22,13 +24,23 @@ final class StackClient {
     }
 
     String token(String user) throws Exception {
-        return json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/token?sub=" + user)).build()), 200).get("token").asText();
+        return token(user, "");
+    }
+
+    /** A dev token with these space-separated scopes, e.g. {@code mediagate/service} for a backend. */
+    String token(String user, String scope) throws Exception {
+        return json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/token?sub=" + user + "&scope="
+                + URLEncoder.encode(scope, StandardCharsets.UTF_8))).build()), 200).get("token").asText();
     }
 
     /** Asks for an upload URL and PUTs the bytes with exactly the headers the answer names; returns the answer. */
     JsonNode upload(String token, String filename, String contentType, byte[] bytes) throws Exception {
+        return upload(token, filename, contentType, bytes, "private");
+    }
+
+    JsonNode upload(String token, String filename, String contentType, byte[] bytes, String visibility) throws Exception {
         JsonNode upload = json(send(post("/uploads", token, "{\"filename\":\"" + filename + "\",\"contentType\":\"" + contentType
-                + "\",\"size\":" + bytes.length + "}")), 201);
+                + "\",\"size\":" + bytes.length + ",\"visibility\":\"" + visibility + "\"}")), 201);
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText()))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
         upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
@@ -52,8 +64,15 @@ final class StackClient {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
+    /** A GET, without any token when {@code token} is null (share links). */
     HttpRequest get(String path, String token) {
-        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).GET().build();
+        HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).GET();
+        return token == null ? get.build() : get.header("Authorization", "Bearer " + token).build();
+    }
+
+    HttpRequest patch(String path, String token, String body) {
+        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     HttpRequest delete(String path, String token) {
@@ -62,6 +81,10 @@ final class StackClient {
 
     HttpResponse<String> send(HttpRequest request) throws Exception {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
     }
 
     static JsonNode json(HttpResponse<String> response, int expectedStatus) throws Exception {

@@ -17,7 +17,7 @@ class TemplateTest {
     private final SamTemplate template = SamTemplate.load(ROOT.resolve("template.yaml"));
 
     @Test
-    void theApiFunctionMayOnlyPutObjectsUnderOriginalsToPresignUploads() {
+    void theApiFunctionPutsBytesOnlyUnderOriginalsAndReachesPublicOnlyByCopyingItsOwnVariants() {
         List<Map<String, Object>> s3Statements = s3Statements("MediaApiFunction");
 
         assertThat(s3Statements).isNotEmpty();
@@ -26,7 +26,15 @@ class TemplateTest {
             for (Object resource : list(statement.get("Resource"))) {
                 String arn = template.resolve(resource);
                 if (actions.contains("s3:PutObject")) {
-                    assertThat(arn).as("PutObject resource").endsWith("/originals/*");
+                    assertThat(arn).as("PutObject resource").matches(".*/(originals/\\*|variants/\\*/manifest\\.json|shares/\\*|public/\\*)");
+                }
+                if (actions.contains("s3:PutObject") && arn.endsWith("/public/*")) {
+                    assertThat(template.resolve(map(map(statement.get("Condition")).get("StringLike")).get("s3:x-amz-copy-source")))
+                            .as("public/ is written only by copying variants/")
+                            .isEqualTo(template.resolve(template.properties("MediaBucket").get("BucketName")) + "/variants/*");
+                }
+                if (actions.contains("s3:GetObject")) {
+                    assertThat(arn).as("only the CDN reads public/").doesNotContain("/public/");
                 }
             }
         }
@@ -36,13 +44,13 @@ class TemplateTest {
     }
 
     @Test
-    void theResizerCanOnlyWriteUnderVariantsAndOnlyReadOriginalsAndManifests() {
+    void theResizerCanOnlyWriteUnderVariantsAndPublicAndOnlyReadOriginalsAndManifests() {
         for (Map<String, Object> statement : s3Statements("ImageResizerFunction")) {
             List<Object> actions = list(statement.get("Action"));
             for (Object resource : list(statement.get("Resource"))) {
                 String arn = template.resolve(resource);
                 if (actions.stream().anyMatch(a -> String.valueOf(a).matches("s3:(PutObject|PutObjectAcl|Delete.*)"))) {
-                    assertThat(arn).as("write resource").contains("/variants/").doesNotContain("/originals/");
+                    assertThat(arn).as("write resource").matches(".*/(variants|public)/\\*");
                 }
                 if (actions.contains("s3:GetObject")) {
                     assertThat(arn).matches(".*/(originals/\\*|variants/\\*/manifest\\.json)");
@@ -113,17 +121,29 @@ class TemplateTest {
     }
 
     @Test
-    void theApiFunctionReadsListsAndDeletesOnlyUnderOriginalsAndVariantsAndReadsOneSecret() {
+    void theApiFunctionTouchesOnlyTheContractsPrefixesReadsOneSecretAndInvalidatesItsOwnDistribution() {
         for (Map<String, Object> statement : s3Statements("MediaApiFunction")) {
             for (Object resource : list(statement.get("Resource"))) {
                 String arn = template.resolve(resource);
                 if (list(statement.get("Action")).contains("s3:ListBucket")) {
                     assertThat(arn).isEqualTo("arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName")));
                 } else {
-                    assertThat(arn).matches(".*/(originals|variants)/\\*");
+                    assertThat(arn).matches(".*/(originals|variants|public|shares)/(\\*|\\*/manifest\\.json)");
                 }
             }
         }
+        List<Object> invalidations = new ArrayList<>();
+        for (Object policy : list(template.properties("MediaApiFunction").get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("cloudfront:"))) {
+                    invalidations.add(statement);
+                }
+            }
+        }
+        assertThat(invalidations).singleElement().satisfies(statement -> {
+            assertThat(list(map(statement).get("Action"))).containsExactly("cloudfront:CreateInvalidation");
+            assertThat(map(statement).get("Resource").toString()).contains("distribution/${CdnDistribution}");
+        });
         List<Object> secretStatements = new ArrayList<>();
         for (Object policy : list(template.properties("MediaApiFunction").get("Policies"))) {
             for (Object statement : list(map(policy).get("Statement"))) {
@@ -169,16 +189,56 @@ class TemplateTest {
     }
 
     @Test
-    void everyRouteIsBehindTheJwtAuthorizer() {
+    void everyRouteButShareLinksIsBehindTheJwtAuthorizerAndTheServiceRoutesNeedTheServiceScope() {
         Map<String, Object> auth = map(template.properties("HttpApi").get("Auth"));
 
         assertThat(auth.get("DefaultAuthorizer")).isEqualTo("JwtAuthorizer");
         assertThat(map(map(auth.get("Authorizers")).get("JwtAuthorizer")).get("JwtConfiguration")).isNotNull();
-        template.logicalIdsOfType("AWS::Serverless::Function").forEach(function ->
-                map(template.properties(function).get("Events")).values().stream()
-                        .map(SamTemplate::map)
-                        .filter(event -> "HttpApi".equals(event.get("Type")))
-                        .forEach(event -> assertThat(map(event.get("Properties"))).doesNotContainKey("Auth")));
+        List<HttpRoute> routes = HttpRoute.from(template);
+        assertThat(routes).extracting(HttpRoute::routeKey).contains("GET /shared/{token}", "POST /links",
+                "GET /owners/{owner}/files/{fileId}", "PATCH /files/{fileId}", "GET /me");
+        for (HttpRoute route : routes) {
+            if (route.path().startsWith("/shared/")) {
+                assertThat(route.authorizer()).as(route.routeKey()).isEqualTo(HttpRoute.NO_AUTHORIZER);
+            } else if (route.path().startsWith("/owners/") || route.path().equals("/links")) {
+                assertThat(route.authorizer()).as(route.routeKey()).isEqualTo("JwtAuthorizer");
+                assertThat(route.scopes()).as(route.routeKey()).containsExactly("mediagate/service");
+            } else {
+                assertThat(route.authorizer()).as(route.routeKey()).isEqualTo("JwtAuthorizer");
+                assertThat(route.scopes()).as(route.routeKey()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void publicVariantsAreServedUnsignedButCachedAndHardenedAsEverythingElseAndNothingServesShareRecords() {
+        Map<String, Object> distribution = map(template.properties("CdnDistribution").get("DistributionConfig"));
+        Map<String, Object> signed = map(distribution.get("DefaultCacheBehavior"));
+
+        assertThat(list(distribution.get("CacheBehaviors"))).map(SamTemplate::map).singleElement().satisfies(behaviour -> {
+            assertThat(behaviour).containsEntry("PathPattern", "/public/*").doesNotContainKey("TrustedKeyGroups")
+                    .containsEntry("ViewerProtocolPolicy", "https-only")
+                    .containsEntry("CachePolicyId", signed.get("CachePolicyId"))
+                    .containsEntry("ResponseHeadersPolicyId", signed.get("ResponseHeadersPolicyId"));
+        });
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+        Map<String, Object> cdnReads = statements.stream().map(SamTemplate::map)
+                .filter(statement -> Map.of("Service", "cloudfront.amazonaws.com").equals(statement.get("Principal"))).findFirst().orElseThrow();
+        assertThat(list(cdnReads.get("Resource"))).map(Object::toString).noneMatch(resource -> resource.contains("shares"))
+                .allMatch(resource -> resource.matches(".*/(originals|variants|public)/\\*\\}?"));
+    }
+
+    @Test
+    void onlyTheResizerPutsBytesUnderPublicAndNoPresignedUrlCan() {
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Deny").containsEntry("Action", "s3:PutObject");
+            assertThat(statement.get("Resource").toString()).contains("/public/*");
+            Map<String, Object> condition = map(statement.get("Condition"));
+            assertThat(map(condition.get("Null"))).containsEntry("s3:x-amz-copy-source", "true");
+            assertThat(map(condition.get("ArnNotEquals")).get("aws:PrincipalArn").toString()).contains("ImageResizerFunctionRole");
+        });
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.mediagate.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mediagate.core.config.Settings;
+import dev.mediagate.core.files.Owner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.UUID;
 final class Priming {
 
     static final String ISSUER = "https://snapstart-priming.invalid/";
+    private static final String SERVICE_SCOPE = Settings.fromEnvironment().string("SERVICE_SCOPE", "mediagate/service");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Priming() {
@@ -28,11 +31,25 @@ final class Priming {
             expect(201, handler, event("POST", "/uploads", "POST /uploads", caller,
                     "{\"filename\":\"priming.jpg\",\"contentType\":\"image/jpeg\",\"size\":1024}"));
             expect(204, handler, event("POST", "/cdn-cookies", "POST /cdn-cookies", caller, null));
+            expect(200, handler, event("GET", "/me", "GET /me", caller, null));
             if (round < 2) {
                 String fileId = UUID.randomUUID().toString();
                 ObjectNode get = event("GET", "/files/" + fileId, "GET /files/{fileId}", caller, null);
                 get.putObject("pathParameters").put("fileId", fileId);
                 expect(404, handler, get);
+                ObjectNode patch = event("PATCH", "/files/" + fileId, "PATCH /files/{fileId}", caller, "{\"visibility\":\"public\"}");
+                patch.putObject("pathParameters").put("fileId", fileId);
+                expect(404, handler, patch);
+                String owner = Owner.of(ISSUER, caller).value();
+                ObjectNode links = event("POST", "/links", "POST /links", caller,
+                        "{\"files\":[{\"owner\":\"" + owner + "\",\"fileId\":\"" + fileId + "\"}]}");
+                ((ObjectNode) links.at("/requestContext/authorizer/jwt/claims")).put("scope", SERVICE_SCOPE);
+                expect(200, handler, links);
+                String token = "priming-token-that-no-share-link-has-000000";
+                ObjectNode shared = event("GET", "/shared/" + token, "GET /shared/{token}", caller, null);
+                ((ObjectNode) shared.get("requestContext")).remove("authorizer");
+                shared.putObject("pathParameters").put("token", token);
+                expect(404, handler, shared);
             }
         }
     }
