@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,6 +38,7 @@ final class FunctionHost {
         private final String logicalId;
         private final java.util.concurrent.BlockingQueue<Object> idle = new java.util.concurrent.LinkedBlockingQueue<>();
         private final java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<Object> all = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Instances(String logicalId) {
             this.logicalId = logicalId;
@@ -49,7 +51,9 @@ final class FunctionHost {
             }
             if (created.incrementAndGet() <= maxInstances) {
                 try {
-                    return newHandler(logicalId);
+                    Object fresh = newHandler(logicalId);
+                    all.add(fresh);
+                    return fresh;
                 } catch (RuntimeException e) {
                     created.decrementAndGet();
                     throw e;
@@ -67,6 +71,11 @@ final class FunctionHost {
         void release(Object handler) {
             idle.add(handler);
         }
+    }
+
+    /** Every initialised handler instance of a function (for the local stack's own checks, e.g. its signature counts). */
+    List<Object> handlers(String logicalId) {
+        return List.copyOf(instances(logicalId).all);
     }
 
     /** Every function's environment from the template, then the local stack's own values (endpoints, keys) on top. */

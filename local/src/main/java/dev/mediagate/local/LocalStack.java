@@ -34,6 +34,7 @@ public final class LocalStack implements AutoCloseable {
     private final ApiGateway api;
     private final CdnEdge cdn;
     private final String bucket;
+    private final FunctionHost functions;
 
     record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
 
@@ -78,12 +79,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket) {
+    private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket, FunctionHost functions) {
         this.s3 = s3;
         this.invoker = invoker;
         this.api = api;
         this.cdn = cdn;
         this.bucket = bucket;
+        this.functions = functions;
     }
 
     public static void main(String[] args) throws Exception {
@@ -149,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
         config.put("audience", audiences.get(0));
         cdn.start(s3.client(), cdnBaseUrl);
         api.start(new DevTokens(issuerKeys, issuer, audiences, Clock.systemUTC()), config);
-        return new LocalStack(s3, invoker, api, cdn, bucket);
+        return new LocalStack(s3, invoker, api, cdn, bucket, functions);
     }
 
     /** What the functions see on top of the template's environment: local endpoints, the dev key file, dev credentials. */
@@ -188,6 +190,10 @@ public final class LocalStack implements AutoCloseable {
 
     String bucket() {
         return bucket;
+    }
+
+    FunctionHost functions() {
+        return functions;
     }
 
     CdnEdge cdn() {

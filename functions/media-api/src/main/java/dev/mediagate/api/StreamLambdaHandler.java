@@ -6,17 +6,19 @@ import com.amazonaws.serverless.proxy.model.HttpApiV2ProxyRequest;
 import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.mediagate.api.cdn.CdnSigner;
+import dev.mediagate.core.config.ConfigurationException;
+import dev.mediagate.core.metrics.Metrics;
+import jakarta.servlet.ServletContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import dev.mediagate.core.config.ConfigurationException;
-import dev.mediagate.core.metrics.Metrics;
-import jakarta.servlet.ServletContext;
 import org.crac.Core;
-import org.springframework.boot.logging.LoggingSystem;
 import org.crac.Resource;
 import org.slf4j.MDC;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.web.context.support.WebApplicationContextUtils;
 
 /**
  * MediaApiFunction's entry point: HTTP API payload 2.0 events in, API Gateway responses out. Registered with CRaC, so
@@ -49,6 +51,11 @@ public class StreamLambdaHandler implements RequestStreamHandler, Resource {
             }
         }
         return failure.getCause() instanceof ContainerInitializationException container ? container : failure;
+    }
+
+    /** RSA signatures this instance has made for CloudFront: what the local stack's checks of signature reuse count. */
+    public long cdnSignatures() {
+        return WebApplicationContextUtils.getRequiredWebApplicationContext(servletContext()).getBean(CdnSigner.class).signatures();
     }
 
     /** The servlet context this handler's Spring application runs in. */
