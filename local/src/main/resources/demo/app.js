@@ -1,6 +1,7 @@
 "use strict";
-// The local demo of mediagate's API: sign in with a dev token, upload straight to S3 with the presigned PUT,
-// follow processing, show thumbnails through the CDN with the signed cookies, download and delete.
+// The local demo of mediagate's API: sign in with a dev token, upload straight to S3 with the presigned PUT (private or
+// public), follow processing, show thumbnails through the CDN (signed cookies, or plain URLs for public files), change
+// visibility, copy share links, download and delete.
 (() => {
   if (location.hostname === "localhost") {
     // The CDN cookies are set for this page's host; the local edge is reached as 127.0.0.1.
@@ -68,7 +69,8 @@
     const show = (text, kind) => { state.textContent = text; state.className = `state-${kind}`; row.dataset.state = kind; };
     try {
       show("awaiting-upload", "awaiting");
-      const created = await api("POST", "/uploads", { filename: file.name, contentType: file.type, size: file.size });
+      const visibility = $("upload-public").checked ? "public" : "private";
+      const created = await api("POST", "/uploads", { filename: file.name, contentType: file.type, size: file.size, visibility });
       await put(created.upload, file, (percent) => { progress.value = percent; });
       progress.value = 100;
       show("processing", "processing");
@@ -79,6 +81,16 @@
       show(`failed: ${error.message}`, "failed");
     }
   }
+
+  $("by-url").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const image = $("by-url-image");
+    image.hidden = true;
+    image.onload = () => { image.hidden = false; $("by-url-state").textContent = "loaded"; };
+    image.onerror = () => { $("by-url-state").textContent = "not served: that file is not public"; };
+    $("by-url-state").textContent = "loading";
+    image.src = $("public-url").value;
+  });
 
   function put(upload, file, onProgress) {
     return new Promise((resolve, reject) => {
@@ -105,9 +117,15 @@
 
   function withoutQuery(url) { return url.split("?")[0]; }
 
-  function addTile(file) {
+  // A public file's variant URLs are plain and stable; a private one's are authorised by the CloudFront cookies.
+  function thumbSource(file, variant) {
+    return file.visibility === "public" ? variant.url : withoutQuery(variant.url);
+  }
+
+  function addTile(file, replacing) {
     const tile = document.createElement("li");
     tile.dataset.fileId = file.fileId;
+    tile.dataset.visibility = file.visibility;
     const open = document.createElement("button");
     open.className = "thumb";
     open.setAttribute("aria-label", `Open ${file.filename}`);
@@ -115,13 +133,13 @@
       const image = document.createElement("img");
       image.alt = file.filename;
       if (file.placeholder) { image.style.backgroundImage = `url("${file.placeholder}")`; }
-      image.src = withoutQuery(file.variants.thumb.url); // the CloudFront cookies authorise it
+      image.src = thumbSource(file, file.variants.thumb);
       open.append(image);
       open.addEventListener("click", () => {
         const large = file.variants.large || file.variants.medium || file.variants.thumb;
         $("viewer-title").textContent = file.filename;
         $("viewer-image").alt = file.filename;
-        $("viewer-image").src = withoutQuery(large.url);
+        $("viewer-image").src = thumbSource(file, large);
         $("viewer").showModal();
       });
     } else {
@@ -142,10 +160,35 @@
       await api("DELETE", `/files/${file.fileId}`);
       tile.remove();
     });
+    const toggle = document.createElement("button");
+    toggle.className = "secondary";
+    toggle.textContent = file.visibility === "public" ? "Make private" : "Make public";
+    toggle.setAttribute("aria-label", `${toggle.textContent}: ${file.filename}`);
+    toggle.addEventListener("click", async () => {
+      const changed = await api("PATCH", `/files/${file.fileId}`, { visibility: file.visibility === "public" ? "private" : "public" });
+      addTile(changed, tile);
+    });
+    const share = document.createElement("button");
+    share.className = "secondary";
+    share.textContent = "Copy share link";
+    share.setAttribute("aria-label", `Copy a share link to ${file.filename}`);
+    share.addEventListener("click", async () => {
+      const created = await api("POST", `/files/${file.fileId}/shares`, { expiresInSeconds: 86400 });
+      $("share-link").value = created.url;
+      try { await navigator.clipboard.writeText(created.url); } catch (ignored) { /* shown on the page instead */ }
+    });
     const actions = document.createElement("div");
     actions.className = "actions";
-    actions.append(download, remove);
+    actions.append(download, toggle, share, remove);
     tile.append(open, caption, actions);
-    $("gallery").append(tile);
+    if (file.visibility === "public" && file.variants && file.variants.thumb) {
+      const link = document.createElement("input");
+      link.readOnly = true;
+      link.className = "public-url";
+      link.value = file.variants.thumb.url;
+      link.setAttribute("aria-label", `Public thumbnail URL of ${file.filename}`);
+      tile.append(link);
+    }
+    if (replacing) { replacing.replaceWith(tile); } else { $("gallery").append(tile); }
   }
 })();

@@ -41,7 +41,7 @@ class DemoPageBrowserTest {
     }
 
     @Test
-    void uploadsTwoImagesAndShowsTheirThumbnails() throws Exception {
+    void uploadsTwoImagesShowsTheirThumbnailsPublishesOneAndAnotherUserSeesItByUrl() throws Exception {
         File chromium = RequiredTools.require("chromium", "Debian's chromium (apt-get install chromium)").toFile();
         File chromedriver = RequiredTools.require("chromedriver", "Debian's chromium-driver (apt-get install chromium-driver)").toFile();
         Path first = data.resolve("sunset.jpg");
@@ -74,6 +74,23 @@ class DemoPageBrowserTest {
             assertThat(bars).hasSize(2).allSatisfy(bar -> assertThat(bar.getDomProperty("value")).isEqualTo("100"));
             assertThat(browser.findElements(By.cssSelector("#gallery img"))).extracting(image -> image.getDomProperty("alt"))
                     .containsExactlyInAnyOrder("sunset.jpg", "Été diagram.png");
+
+            browser.findElement(By.cssSelector("[aria-label='Make public: sunset.jpg']")).click();
+            wait.until(driver -> !driver.findElements(By.cssSelector("#gallery li[data-visibility=public] .public-url")).isEmpty());
+            String publicUrl = browser.findElement(By.cssSelector("#gallery li[data-visibility=public] .public-url")).getDomProperty("value");
+            assertThat(publicUrl).startsWith(stack.cdnUrl() + "/public/").doesNotContain("?");
+            browser.findElement(By.cssSelector("[aria-label='Copy a share link to sunset.jpg']")).click();
+            wait.until(driver -> driver.findElement(By.id("share-link")).getDomProperty("value").startsWith(stack.apiUrl() + "/shared/"));
+
+            browser.findElement(By.id("user")).clear();
+            browser.findElement(By.id("user")).sendKeys("bob");
+            browser.findElement(By.cssSelector("#sign-in button")).click();
+            wait.until(driver -> driver.findElement(By.id("who")).getText().contains("bob"));
+            assertThat(browser.findElements(By.cssSelector("#gallery li"))).as("bob sees none of alice's files").isEmpty();
+            browser.findElement(By.id("public-url")).sendKeys(publicUrl);
+            browser.findElement(By.cssSelector("#by-url button")).click();
+            wait.until(driver -> driver.findElement(By.id("by-url-state")).getText().equals("loaded"));
+
             assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("the page's console")
                     .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
             Path screenshots = TemplateTest.ROOT.resolve("local/target/screenshots");
