@@ -75,11 +75,15 @@ class DemoPageBrowserTest {
             assertThat(browser.findElements(By.cssSelector("#gallery img"))).extracting(image -> image.getDomProperty("alt"))
                     .containsExactlyInAnyOrder("sunset.jpg", "Été diagram.png");
 
-            browser.findElement(By.cssSelector("[aria-label='Make public: sunset.jpg']")).click();
+            WebElement publish = browser.findElement(By.cssSelector("[aria-label='Make public: sunset.jpg']"));
+            ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", publish);
+            publish.click();
             wait.until(driver -> !driver.findElements(By.cssSelector("#gallery li[data-visibility=public] .public-url")).isEmpty());
             String publicUrl = browser.findElement(By.cssSelector("#gallery li[data-visibility=public] .public-url")).getDomProperty("value");
             assertThat(publicUrl).startsWith(stack.cdnUrl() + "/public/").doesNotContain("?");
-            browser.findElement(By.cssSelector("[aria-label='Copy a share link to sunset.jpg']")).click();
+            WebElement share = browser.findElement(By.cssSelector("[aria-label='Copy a share link to sunset.jpg']"));
+            ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", share);
+            share.click();
             wait.until(driver -> driver.findElement(By.id("share-link")).getDomProperty("value").startsWith(stack.apiUrl() + "/shared/"));
 
             browser.findElement(By.id("user")).clear();
