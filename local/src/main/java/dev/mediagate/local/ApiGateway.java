@@ -40,6 +40,7 @@ final class ApiGateway implements AutoCloseable {
     private final FunctionHost functions;
     private final Map<String, Object> config = new java.util.LinkedHashMap<>();
     private DevTokens tokens;
+    private java.util.function.Supplier<List<JsonNode>> recentEvents = List::of;
 
     /** Binds the port (so its number is known before the functions are configured); serves from {@link #start}. */
     ApiGateway(int port, List<HttpRoute> routes, FunctionHost functions) throws IOException {
@@ -50,8 +51,9 @@ final class ApiGateway implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    void start(DevTokens devTokens, Map<String, Object> localConfig) {
+    void start(DevTokens devTokens, Map<String, Object> localConfig, java.util.function.Supplier<List<JsonNode>> recentEvents) {
         this.tokens = devTokens;
+        this.recentEvents = recentEvents;
         config.putAll(localConfig);
         server.start();
     }
@@ -220,6 +222,9 @@ final class ApiGateway implements AutoCloseable {
                     JSON.writeValueAsBytes(Map.of("token", tokens.mint(subject, scope))));
         } else if (path.equals("/_local/config")) {
             HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(config));
+        } else if (path.equals("/_local/events")) {
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(recentEvents.get()));
         } else {
             HttpExchanges.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
         }

@@ -29,6 +29,17 @@ final class AsyncInvoker implements AutoCloseable {
     private final Duration retryDelay;
     private final ScheduledExecutorService executor;
     private final AtomicInteger pending = new AtomicInteger();
+    private volatile FailureDestination failureDestination = (functionId, event, error) -> { };
+
+    /** Where a function's on-failure record goes besides {@code dlq/} (the template's OnFailure destination). */
+    @FunctionalInterface
+    interface FailureDestination {
+        void send(String functionId, byte[] event, RuntimeException error);
+    }
+
+    void onFailure(FailureDestination destination) {
+        this.failureDestination = destination;
+    }
 
     AsyncInvoker(FunctionHost functions, Path deadLetters, Duration retryDelay, int concurrency) {
         this.functions = functions;
@@ -65,7 +76,11 @@ final class AsyncInvoker implements AutoCloseable {
             } else {
                 Path file = deadLetter(functionId, event, e);
                 LocalLog.line("event", functionId + " failed after " + (RETRIES + 1) + " attempts, written to " + file);
-                pending.decrementAndGet();
+                try {
+                    failureDestination.send(functionId, event, e);
+                } finally {
+                    pending.decrementAndGet();
+                }
             }
         }
     }

@@ -93,6 +93,9 @@ final class FunctionHost {
     /** Initialises one instance of every function now, as Lambda would before the first event: the ready line means ready. */
     void initialiseAll() {
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            if (!template.exists(function)) {
+                continue;
+            }
             Instances pool = instances(function);
             pool.release(pool.acquire());
         }

@@ -54,6 +54,22 @@ final class LocalKeys {
         }
     }
 
+    /** The webhook signing secret, {@code whsec_} and 32 random bytes in base64, made on first start and reused. */
+    static Path webhookSecret(Path directory) {
+        Path file = directory.resolve("webhook-secret");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(directory);
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                Files.writeString(file, "whsec_" + Base64.getEncoder().encodeToString(key) + "\n");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+    }
+
     static Path privateKeyFile(Path directory, String name) {
         return directory.resolve(name + "-private.pem");
     }

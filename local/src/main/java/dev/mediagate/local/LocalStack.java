@@ -2,16 +2,21 @@ package dev.mediagate.local;
 
 import dev.mediagate.testing.CloudFrontInvalidations;
 import dev.mediagate.testing.CloudFrontVerifier;
+import dev.mediagate.testing.LocalEventBus;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,7 +30,7 @@ public final class LocalStack implements AutoCloseable {
     /** Concurrent instances per function, as Lambda would scale out; two cores rarely need more. */
     static final int INSTANCES_PER_FUNCTION = 4;
     private static final String USAGE = """
-            usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--template template.yaml]
+            usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--webhook-url URL] [--template template.yaml]
                    java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]
                    java -jar local/target/mediagate-local.jar load [--clients 200] [--template template.yaml]""";
 
@@ -35,8 +40,19 @@ public final class LocalStack implements AutoCloseable {
     private final CdnEdge cdn;
     private final String bucket;
     private final FunctionHost functions;
+    private final LocalAwsEndpoint aws;
+    private final LocalEventRouter events;
+    private final Optional<LocalWebhookQueue> webhooks;
 
-    record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
+    record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template, Optional<URI> webhookUrl) {
+
+        Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
+            this(dataDir, apiPort, s3Port, cdnPort, template, Optional.empty());
+        }
+
+        Options withWebhookUrl(URI url) {
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, Optional.of(url));
+        }
 
         static Options parse(List<String> args) {
             Path dataDir = Path.of(".mediagate");
@@ -44,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
             int s3Port = 9000;
             int cdnPort = 9100;
             Path template = Path.of("template.yaml");
+            Optional<URI> webhookUrl = Optional.empty();
             for (int i = 0; i < args.size(); i++) {
                 String value = i + 1 < args.size() ? args.get(i + 1) : null;
                 switch (args.get(i)) {
@@ -52,11 +69,24 @@ public final class LocalStack implements AutoCloseable {
                     case "--s3-port" -> s3Port = port(args.get(i), value);
                     case "--cdn-port" -> cdnPort = port(args.get(i), value);
                     case "--template" -> template = Path.of(required(args.get(i), value));
+                    case "--webhook-url" -> webhookUrl = Optional.of(webhookUrl(required(args.get(i), value)));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
                 i++;
             }
-            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath());
+            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath(), webhookUrl);
+        }
+
+        private static URI webhookUrl(String value) {
+            try {
+                URI url = new URI(value);
+                if ((url.getScheme().equals("http") || url.getScheme().equals("https")) && url.getHost() != null) {
+                    return url;
+                }
+            } catch (java.net.URISyntaxException | NullPointerException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--webhook-url must be an http(s) URL");
         }
 
         private static String required(String option, String value) {
@@ -79,13 +109,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket, FunctionHost functions) {
+    private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket, FunctionHost functions,
+            LocalAwsEndpoint aws, LocalEventRouter events, Optional<LocalWebhookQueue> webhooks) {
         this.s3 = s3;
         this.invoker = invoker;
         this.api = api;
         this.cdn = cdn;
         this.bucket = bucket;
         this.functions = functions;
+        this.aws = aws;
+        this.events = events;
+        this.webhooks = webhooks;
     }
 
     public static void main(String[] args) throws Exception {
@@ -120,7 +154,13 @@ public final class LocalStack implements AutoCloseable {
     }
 
     static LocalStack start(Options options, Duration retryDelay) throws Exception {
-        SamTemplate template = SamTemplate.load(options.template());
+        Path keys = options.dataDir().resolve("keys");
+        // With --webhook-url the template's webhook resources exist, as WebhookUrl and WebhookSecretArn make them in AWS.
+        SamTemplate template = SamTemplate.load(options.template(), options.webhookUrl().isEmpty() ? Map.of() : Map.of(
+                "WebhookUrl", options.webhookUrl().get().toString(),
+                "WebhookSecretArn", "arn:aws:secretsmanager:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT_ID
+                        + ":secret:mediagate/local/webhook-secret"));
+        Path webhookSecret = LocalKeys.webhookSecret(keys);
         KeyPair cloudFront = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
         KeyPair issuerKeys = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "token-issuer");
         FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION);
@@ -134,11 +174,25 @@ public final class LocalStack implements AutoCloseable {
         String bucket = template.environment("MediaApiFunction").get("MEDIA_BUCKET");
         CdnEdge cdn = new CdnEdge(options.cdnPort(), new CloudFrontVerifier(Map.of(KEY_PAIR_ID, cloudFront.getPublic())), bucket, origins);
         AsyncInvoker invoker = new AsyncInvoker(functions, options.dataDir().resolve("dlq"), retryDelay, INSTANCES_PER_FUNCTION);
+        String webhookQueueArn = "arn:aws:sqs:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT_ID + ":mediagate-webhooks";
+        Optional<LocalWebhookQueue> webhooks = template.exists(LocalWebhookQueue.FUNCTION)
+                ? Optional.of(new LocalWebhookQueue(functions, options.dataDir().resolve("webhook-dlq"), retryDelay, webhookQueueArn))
+                : Optional.empty();
+        LocalEventRouter router = new LocalEventRouter(webhooks, invoker, failurePublisher(template));
+        LocalAwsEndpoint aws = new LocalAwsEndpoint(new LocalEventBus(router::route));
+        invoker.onFailure((functionId, event, error) -> {
+            if (onFailureGoesToTheBus(template, functionId)) {
+                router.route(new LocalEventBus.Entry(LocalEventBus.BUS_NAME, "lambda", EVENT_PUBLISHER_FAILURE_TYPE,
+                        failureRecord(functionId, event, error)));
+            }
+        });
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
                 store -> new NotifyingBlobStore(store, NotificationRule.from(template), invoker));
         s3.ensureBucket(bucket);
         String cdnBaseUrl = "http://127.0.0.1:" + cdn.port();
-        functions.configure(overrides(s3, cdnBaseUrl, LocalKeys.privateKeyFile(options.dataDir().resolve("keys"), "cloudfront")));
+        Map<String, String> overrides = new LinkedHashMap<>(overrides(s3, cdnBaseUrl, LocalKeys.privateKeyFile(keys, "cloudfront")));
+        overrides.putAll(eventOverrides(aws.url(), webhookSecret));
+        functions.configure(overrides);
         functions.initialiseAll();
         String issuer = template.parameterValue("JwtIssuer").orElse("https://auth.example.com/");
         List<String> audiences = List.of(template.parameterValue("JwtAudience").orElse("mediagate").split(","));
@@ -149,9 +203,69 @@ public final class LocalStack implements AutoCloseable {
         config.put("keyPairId", KEY_PAIR_ID);
         config.put("issuer", issuer);
         config.put("audience", audiences.get(0));
+        config.put("webhookUrl", options.webhookUrl().map(URI::toString).orElse(null));
+        config.put("webhookSecret", Files.readString(webhookSecret).trim());
         cdn.start(s3.client(), cdnBaseUrl);
-        api.start(new DevTokens(issuerKeys, issuer, audiences, Clock.systemUTC()), config);
-        return new LocalStack(s3, invoker, api, cdn, bucket, functions);
+        api.start(new DevTokens(issuerKeys, issuer, audiences, Clock.systemUTC()), config, router::recent);
+        return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks);
+    }
+
+    static final String EVENT_PUBLISHER_FAILURE_TYPE = "Lambda Function Invocation Result - Failure";
+
+    /** The event functions' view: the bus and queue stand-ins, the webhook secret's file instead of its ARN. */
+    static Map<String, String> eventOverrides(String awsEndpoint, Path webhookSecret) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("EVENT_BUS_NAME", LocalEventBus.BUS_NAME);
+        values.put("AWS_ENDPOINT_URL_EVENTBRIDGE", awsEndpoint);
+        values.put("AWS_ENDPOINT_URL_SQS", awsEndpoint);
+        values.put("WEBHOOK_SECRET_ARN", "");
+        values.put("WEBHOOK_SECRET_FILE", webhookSecret.toString());
+        values.put("WEBHOOK_QUEUE_URL", awsEndpoint + "/" + SamTemplate.LOCAL_ACCOUNT_ID + "/mediagate-webhooks");
+        return values;
+    }
+
+    /** The function a rule sends the resizer's failure records to (an EventBridgeRule source matching Lambda's failures). */
+    static String failurePublisher(SamTemplate template) {
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            for (Object value : SamTemplate.map(template.properties(function).get("Events")).values()) {
+                Map<String, Object> event = SamTemplate.map(value);
+                if ("EventBridgeRule".equals(event.get("Type"))
+                        && String.valueOf(SamTemplate.map(event.get("Properties")).get("Pattern")).contains(EVENT_PUBLISHER_FAILURE_TYPE)) {
+                    return function;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean onFailureGoesToTheBus(SamTemplate template, String functionId) {
+        Map<String, Object> onFailure = SamTemplate.map(SamTemplate.map(SamTemplate.map(
+                template.properties(functionId).get("EventInvokeConfig")).get("DestinationConfig")).get("OnFailure"));
+        return "EventBridge".equals(onFailure.get("Type"));
+    }
+
+    /** Lambda's on-failure destination record for an asynchronous invocation whose retries are exhausted. */
+    private static String failureRecord(String functionId, byte[] event, RuntimeException error) {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            var record = json.createObjectNode();
+            record.put("version", "1.0");
+            record.put("timestamp", Instant.now().toString());
+            var context = record.putObject("requestContext");
+            context.put("requestId", java.util.UUID.randomUUID().toString());
+            context.put("functionArn", "arn:aws:lambda:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT_ID
+                    + ":function:" + functionId + ":$LATEST");
+            context.put("condition", "RetriesExhausted");
+            context.put("approximateInvokeCount", AsyncInvoker.RETRIES + 1);
+            record.set("requestPayload", json.readTree(event));
+            record.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST").put("functionError", "Unhandled");
+            Throwable cause = error.getCause() != null && error.getMessage() != null && error.getMessage().contains("failed") ? error.getCause() : error;
+            record.putObject("responsePayload").put("errorMessage", String.valueOf(cause.getMessage()))
+                    .put("errorType", cause.getClass().getName());
+            return json.writeValueAsString(record);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** What the functions see on top of the template's environment: local endpoints, the dev key file, dev credentials. */
@@ -200,6 +314,14 @@ public final class LocalStack implements AutoCloseable {
         return cdn;
     }
 
+    LocalEventRouter events() {
+        return events;
+    }
+
+    Optional<LocalWebhookQueue> webhooks() {
+        return webhooks;
+    }
+
     AsyncInvoker invoker() {
         return invoker;
     }
@@ -209,6 +331,8 @@ public final class LocalStack implements AutoCloseable {
         api.close();
         cdn.close();
         invoker.close();
+        webhooks.ifPresent(LocalWebhookQueue::close);
+        aws.close();
         try {
             s3.close();
         } catch (Exception e) {

@@ -10,6 +10,9 @@ record NotificationRule(String functionId, String bucket, List<String> events, S
     static List<NotificationRule> from(SamTemplate template) {
         List<NotificationRule> rules = new ArrayList<>();
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            if (!template.exists(function)) {
+                continue;
+            }
             for (Object value : SamTemplate.map(template.properties(function).get("Events")).values()) {
                 Map<String, Object> event = SamTemplate.map(value);
                 if (!"S3".equals(event.get("Type"))) {

@@ -18,13 +18,15 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * S3's event notifications, locally: every object created through S3Proxy (PUT, including presigned ones, multipart
- * completion, copy) under a notification rule of {@code template.yaml} becomes an AWS-shaped S3 event for that rule's
- * function, with the key URL-encoded as S3 sends it.
+ * completion, copy) or deleted under a notification rule of {@code template.yaml} becomes an AWS-shaped S3 event for that
+ * rule's function, with the key URL-encoded as S3 sends it.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
 
@@ -61,6 +63,18 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         return response;
     }
 
+    @Override
+    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+        DeleteObjectResponse response = super.removeBlob(request);
+        for (NotificationRule rule : rules) {
+            if (rule.matches(request.bucket(), request.key(), "ObjectRemoved:Delete")) {
+                invoker.submit(rule.functionId(), event(request.bucket(), request.key(), "ObjectRemoved:Delete", null, null));
+                LocalLog.line("s3", "ObjectRemoved:Delete " + request.key() + " -> " + rule.functionId());
+            }
+        }
+        return response;
+    }
+
     private void created(String bucket, String key, String eventName, String eTag) {
         for (NotificationRule rule : rules) {
             if (rule.matches(bucket, key, eventName)) {
@@ -71,7 +85,8 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         }
     }
 
-    private byte[] event(String bucket, String key, String eventName, String eTag, long size) {
+    /** A removal's record has no size and no ETag, as S3 sends it. */
+    private byte[] event(String bucket, String key, String eventName, String eTag, Long size) {
         ObjectNode record = JSON.createObjectNode();
         record.put("eventVersion", "2.1");
         record.put("eventSource", "aws:s3");
@@ -92,8 +107,10 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         bucketNode.put("arn", "arn:aws:s3:::" + bucket);
         ObjectNode object = s3.putObject("object");
         object.put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"));
-        object.put("size", size);
-        object.put("eTag", eTag == null ? "" : eTag.replace("\"", ""));
+        if (size != null) {
+            object.put("size", size);
+            object.put("eTag", eTag == null ? "" : eTag.replace("\"", ""));
+        }
         object.put("sequencer", HexFormat.of().toHexDigits(sequencer.incrementAndGet()).toUpperCase(java.util.Locale.ROOT));
         ObjectNode event = JSON.createObjectNode();
         ArrayNode records = event.putArray("Records");

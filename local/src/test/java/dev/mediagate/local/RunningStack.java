@@ -9,6 +9,7 @@ final class RunningStack {
 
     private static LocalStack stack;
     private static Path data;
+    private static WebhookReceiver receiver;
 
     private RunningStack() {
     }
@@ -16,11 +17,18 @@ final class RunningStack {
     static synchronized LocalStack get() throws Exception {
         if (stack == null) {
             data = Files.createTempDirectory("mediagate-test-stack");
-            stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml")),
-                    Duration.ofMillis(200));
+            receiver = new WebhookReceiver();
+            stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml"))
+                    .withWebhookUrl(receiver.url()), Duration.ofMillis(200));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;
+    }
+
+    /** The HTTP receiver the stack's webhooks go to (its --webhook-url). */
+    static synchronized WebhookReceiver receiver() throws Exception {
+        get();
+        return receiver;
     }
 
     /** The stack's data directory: keys, S3 files, dead letters. */

@@ -53,7 +53,7 @@ class SamBuildLayoutTest {
                     .noneMatch(jar -> jar.contains("tests"))
                     .noneMatch(jar -> jar.contains("junit") || jar.contains("assertj") || jar.contains("s3proxy"))
                     .noneMatch(jar -> jar.contains("tomcat"))
-                    .noneMatch(jar -> jar.contains(".apache-client-") || jar.contains("netty-"))
+                    .noneMatch(jar -> jar.contains(".apache-client-") || jar.contains(".apache5-client-") || jar.contains("netty-"))
                     .noneMatch(jar -> jar.startsWith("dev.mediagate.mediagate-testing-"));
             // Each function's jar holds only what it runs: the image engine only in the resizer, CloudFront only in the API.
             if (function.equals("MediaApiFunction")) {

@@ -39,8 +39,15 @@ final class StackClient {
     }
 
     JsonNode upload(String token, String filename, String contentType, byte[] bytes, String visibility) throws Exception {
+        return upload(token, filename, contentType, bytes, visibility, fileId -> { });
+    }
+
+    /** As above; {@code beforePut} learns the file id before the bytes go up (and any event about them). */
+    JsonNode upload(String token, String filename, String contentType, byte[] bytes, String visibility,
+            java.util.function.Consumer<String> beforePut) throws Exception {
         JsonNode upload = json(send(post("/uploads", token, "{\"filename\":\"" + filename + "\",\"contentType\":\"" + contentType
                 + "\",\"size\":" + bytes.length + ",\"visibility\":\"" + visibility + "\"}")), 201);
+        beforePut.accept(upload.get("fileId").asText());
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText()))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
         upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));

@@ -63,6 +63,8 @@ public final class LocalS3 {
             System.setProperty("MEDIA_BUCKET", BUCKET);
             System.setProperty("AWS_ENDPOINT_URL_S3", shared.endpoint.toString());
             System.setProperty("S3_FORCE_PATH_STYLE", "true");
+            // The functions that announce events need their bus as much as their bucket.
+            LocalEventBus.shared();
         }
         return shared;
     }

@@ -11,6 +11,7 @@ import dev.mediagate.core.aws.S3EndpointConfig;
 import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.upload.UploadConfig;
 import dev.mediagate.core.aws.S3Clients;
+import dev.mediagate.events.EventBus;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
 import java.time.Clock;
@@ -48,7 +49,8 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
     private ImageResizerHandler(Settings settings, UploadConfig upload) {
         this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
-                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer")));
+                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
+                EventBus.from(settings)));
     }
 
     ImageResizerHandler(MediaProcessor processor) {

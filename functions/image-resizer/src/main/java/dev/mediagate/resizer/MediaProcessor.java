@@ -1,5 +1,7 @@
 package dev.mediagate.resizer;
 
+import dev.mediagate.core.events.EventSink;
+import dev.mediagate.core.events.FileEvents;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.upload.Filenames;
 import dev.mediagate.core.files.Manifest;
@@ -48,14 +50,17 @@ final class MediaProcessor {
     private final ImagePipeline pipeline;
     private final Clock clock;
     private final Metrics metrics;
+    private final EventSink events;
 
-    MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics) {
+    MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
+            EventSink events) {
         this.s3 = s3;
         this.bucket = bucket;
         this.maxImageBytes = maxImageBytes;
         this.pipeline = pipeline;
         this.clock = clock;
         this.metrics = metrics;
+        this.events = events;
     }
 
     ProcessingResult process(String eventBucket, String key) {
@@ -76,9 +81,16 @@ final class MediaProcessor {
         if (existing.isPresent() && etag.equals(existing.get().source().etag())) {
             return ProcessingResult.skipped(key, "already processed");
         }
+        // Announced on every attempt until processing ends (a retry repeats it with the same id); the manifest's own
+        // S3 notification announces the verdict.
+        events.publish(FileEvents.uploaded(original.get().owner(), original.get().fileId(), etag,
+                head.get().lastModified().truncatedTo(ChronoUnit.SECONDS).toString(),
+                Visibility.fromStored(head.get().metadata().get("visibility")).code(),
+                Filenames.percentDecode(head.get().metadata().getOrDefault("filename", "")), head.get().contentType(),
+                head.get().contentLength()));
         long started = System.nanoTime();
         Visibility visibility = Visibility.fromStored(head.get().metadata().get("visibility"));
-        Manifest manifest = build(original.get(), key, etag, head.get(), visibility).withVisibility(visibility, false);
+        Manifest manifest = build(original.get(), key, etag, head.get(), visibility).withVisibility(visibility, false, null);
         if (!manifest.isReady()) {
             tagRejected(key);
         }
@@ -171,7 +183,7 @@ final class MediaProcessor {
     private Manifest manifest(FileId fileId, String status, String reason, Manifest.Source source,
             Map<String, Manifest.VariantEntry> variants, String placeholder) {
         return new Manifest(Manifest.VERSION, fileId.value(), status, reason, Visibility.PRIVATE.code(), source, variants,
-                placeholder, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), null);
+                placeholder, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), null, null);
     }
 
     private void putManifest(String manifestKey, Manifest manifest) {

@@ -254,7 +254,8 @@ class ImageResizerHandlerTest {
     private static ImageResizerHandler handlerWith(S3Client s3, long maxImageBytes) {
         Settings settings = Settings.fromEnvironment();
         return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, maxImageBytes,
-                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer")));
+                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer"),
+                dev.mediagate.events.EventBus.from(settings)));
     }
 
     /** The real client, except that putObjectTagging (which S3Proxy does not implement) is recorded and answered as S3 would. */

@@ -40,7 +40,7 @@ class LogHygieneTest {
         Manifest manifest = new Manifest(1, fileId, Manifest.READY, null, "private",
                 new Manifest.Source("originals/" + owner + "/" + fileId, "e", "a.jpg", "image/jpeg", 10, 4, 3, null, null),
                 Map.of("thumb", new Manifest.VariantEntry("variants/" + owner + "/" + fileId + "/thumb.jpg", 4, 3, "image/jpeg", 5)),
-                "data:image/jpeg;base64,AA", "2026-11-21T10:00:00Z", null);
+                "data:image/jpeg;base64,AA", "2026-11-21T10:00:00Z", null, null);
         s3.putObject(p -> p.bucket(LocalS3.BUCKET).key("variants/" + owner + "/" + fileId + "/manifest.json"),
                 RequestBody.fromBytes(manifest.toJson()));
 

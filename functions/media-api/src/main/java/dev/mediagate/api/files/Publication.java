@@ -8,6 +8,8 @@ import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.Owner;
 import dev.mediagate.core.files.Visibility;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +27,17 @@ class Publication {
 
     private final FileCatalog catalog;
     private final CdnInvalidator invalidator;
+    private final Clock clock;
 
-    Publication(FileCatalog catalog, CdnInvalidator invalidator) {
+    Publication(FileCatalog catalog, CdnInvalidator invalidator, Clock clock) {
         this.catalog = catalog;
         this.invalidator = invalidator;
+        this.clock = clock;
+    }
+
+    /** When a change happened, as the manifest records it and its event carries it. */
+    private String now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /** The manifest after the change; 404 without a file, 409 while it is not ready. */
@@ -54,13 +63,14 @@ class Publication {
             String privateKey = MediaKeys.unpublished(variant.key());
             catalog.copy(privateKey, MediaKeys.published(privateKey));
         }
-        Manifest published = current.withVisibility(Visibility.PUBLIC, false);
+        Manifest published = current.withVisibility(Visibility.PUBLIC, false, now());
         catalog.putManifest(owner, fileId, published);
         return published;
     }
 
     private Manifest unpublish(Owner owner, FileId fileId, Manifest current) {
-        Manifest pending = current.withVisibility(Visibility.PRIVATE, true);
+        String changedAt = current.visibilityValue() == Visibility.PUBLIC ? now() : current.visibilityChangedAt();
+        Manifest pending = current.withVisibility(Visibility.PRIVATE, true, changedAt);
         boolean wasPublished = current.visibilityValue() == Visibility.PUBLIC || current.isUnpublishPending();
         if (current.visibilityValue() == Visibility.PUBLIC) {
             catalog.putManifest(owner, fileId, pending);
@@ -71,7 +81,7 @@ class Publication {
         if (wasPublished || !published.isEmpty()) {
             invalidator.invalidatePublished(owner, fileId);
         }
-        Manifest done = current.withVisibility(Visibility.PRIVATE, false);
+        Manifest done = current.withVisibility(Visibility.PRIVATE, false, changedAt);
         if (wasPublished) {
             catalog.putManifest(owner, fileId, done);
         }

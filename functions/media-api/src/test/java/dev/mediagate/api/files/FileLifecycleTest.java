@@ -154,7 +154,7 @@ class FileLifecycleTest {
         }
         Manifest manifest = new Manifest(1, FILE_ID, status, reason, "private",
                 new Manifest.Source(ORIGINAL, "etag", "Été 2026.jpg", "image/jpeg", 100, ready ? 3000 : null, ready ? 4000 : null, null, null),
-                variants, ready ? "data:image/jpeg;base64,AAAA" : null, "2026-11-21T10:00:00Z", null);
+                variants, ready ? "data:image/jpeg;base64,AAAA" : null, "2026-11-21T10:00:00Z", null, null);
         s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json").contentType("application/json"),
                 RequestBody.fromBytes(manifest.toJson()));
     }

@@ -86,7 +86,7 @@ class WhoCanSeeAFileTest {
         invoke(event("api-change-visibility.json"));
         // The process died after writing the pending manifest: the published copies are still there.
         s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json"),
-                RequestBody.fromBytes(manifest().withVisibility(dev.mediagate.core.files.Visibility.PRIVATE, true).toJson()));
+                RequestBody.fromBytes(manifest().withVisibility(dev.mediagate.core.files.Visibility.PRIVATE, true, "2026-11-27T10:00:00Z").toJson()));
         int invalidationsBefore = invalidations().size();
 
         ApiResponse retried = invoke(withBody(event("api-change-visibility.json"), "{\"visibility\":\"private\"}"));
@@ -270,7 +270,7 @@ class WhoCanSeeAFileTest {
         }
         Manifest manifest = new Manifest(1, FILE_ID, Manifest.READY, null, visibility,
                 new Manifest.Source(ORIGINAL, "etag", "a.jpg", "image/jpeg", 100, 3000, 4000, null, null),
-                variants, "data:image/jpeg;base64,AAAA", "2026-11-21T10:00:00Z", null);
+                variants, "data:image/jpeg;base64,AAAA", "2026-11-21T10:00:00Z", null, null);
         s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json").contentType("application/json"),
                 RequestBody.fromBytes(manifest.toJson()));
     }

@@ -13,11 +13,14 @@ import java.util.Map;
  * {@code variants/{owner}/{fileId}/manifest.json}: written last by the resizer, so its presence means processing
  * finished. {@code source.filename} (the upload's display name) and {@code source.frames}/{@code source.animated}
  * (animated sources: only the first frame becomes variants) extend the contract, as does {@code unpublishPending}: a file
- * made private whose published copies may still be under {@code public/} (a retried change finishes removing them).
+ * made private whose published copies may still be under {@code public/} (a retried change finishes removing them), and
+ * {@code visibilityChangedAt}: set by a visibility change (never by the resizer), so the event a manifest write
+ * announces can be told from the state it leaves.
  */
 public record Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
         Map<String, VariantEntry> variants, String placeholder, String processedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unpublishPending) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unpublishPending,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangedAt) {
 
     public static final int VERSION = 1;
     public static final String READY = "ready";
@@ -50,8 +53,11 @@ public record Manifest(int version, String fileId, String status, String reason,
         return Boolean.TRUE.equals(unpublishPending);
     }
 
-    /** The same file as seen with another visibility: variant keys under {@code public/} for a public file. */
-    public Manifest withVisibility(Visibility target, boolean pending) {
+    /**
+     * The same file as seen with another visibility: variant keys under {@code public/} for a public file;
+     * {@code changedAt} is when a visibility change made it (null for the resizer's own manifest).
+     */
+    public Manifest withVisibility(Visibility target, boolean pending, String changedAt) {
         Map<String, VariantEntry> moved = new LinkedHashMap<>();
         variants.forEach((name, variant) -> {
             String privateKey = MediaKeys.unpublished(variant.key());
@@ -59,7 +65,7 @@ public record Manifest(int version, String fileId, String status, String reason,
                     variant.width(), variant.height(), variant.contentType(), variant.size()));
         });
         return new Manifest(version, fileId, status, reason, target.code(), source, moved, placeholder, processedAt,
-                pending ? Boolean.TRUE : null);
+                pending ? Boolean.TRUE : null, changedAt);
     }
 
     public byte[] toJson() {

@@ -80,6 +80,18 @@ public final class MediaKeys {
         return FileId.parse(parts[1]).map(fileId -> new OriginalKey(new Owner(parts[0]), fileId));
     }
 
+    /** The owner and file of a {@code variants/{owner}/{fileId}/manifest.json} key; empty for any other key. */
+    public static Optional<OriginalKey> parseManifest(String key) {
+        if (key == null || !key.startsWith(VARIANTS_PREFIX) || !key.endsWith("/" + MANIFEST_NAME)) {
+            return Optional.empty();
+        }
+        String[] parts = key.substring(VARIANTS_PREFIX.length()).split("/", -1);
+        if (parts.length != 3 || !Owner.isOwnerSegment(parts[0])) {
+            return Optional.empty();
+        }
+        return FileId.parse(parts[1]).map(fileId -> new OriginalKey(new Owner(parts[0]), fileId));
+    }
+
     public record OriginalKey(Owner owner, FileId fileId) {
         public String key() {
             return original(owner, fileId);

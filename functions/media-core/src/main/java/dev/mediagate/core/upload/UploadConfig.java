@@ -27,15 +27,20 @@ public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, lon
     }
 
     public static UploadConfig from(Settings settings) {
+        return new UploadConfig(
+                bucketName(settings),
+                contentTypes(settings.string("ALLOWED_CONTENT_TYPES", DEFAULT_ALLOWED_CONTENT_TYPES)),
+                settings.longInRange("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_SINGLE_PUT_BYTES),
+                Duration.ofSeconds(settings.longInRange("UPLOAD_URL_TTL_SECONDS", 300, 1, MAX_PRESIGN_SECONDS)));
+    }
+
+    /** {@code MEDIA_BUCKET}, checked as S3 names buckets. */
+    public static String bucketName(Settings settings) {
         String bucket = settings.required("MEDIA_BUCKET");
         if (!BUCKET_NAME.matcher(bucket).matches()) {
             throw new ConfigurationException("MEDIA_BUCKET", "is not a valid S3 bucket name: '" + bucket + "'");
         }
-        return new UploadConfig(
-                bucket,
-                contentTypes(settings.string("ALLOWED_CONTENT_TYPES", DEFAULT_ALLOWED_CONTENT_TYPES)),
-                settings.longInRange("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_SINGLE_PUT_BYTES),
-                Duration.ofSeconds(settings.longInRange("UPLOAD_URL_TTL_SECONDS", 300, 1, MAX_PRESIGN_SECONDS)));
+        return bucket;
     }
 
     public boolean allows(FileType type) {
