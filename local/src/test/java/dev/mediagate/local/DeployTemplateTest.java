@@ -30,6 +30,7 @@ class DeployTemplateTest {
     private static final String CERTIFICATE = "arn:aws:acm:%s:123456789012:certificate/0f2c6a8e-1b3d-4e5f-8a7b-9c0d1e2f3a4b";
 
     /** A valid other value for parameters whose pattern a generic change would not meet, and what must come along. */
+    private static final String WEBHOOK_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mediagate/dev/webhook-AbCdEf";
     private static final Map<String, Map<String, String>> VARIATIONS = Map.ofEntries(
             Map.entry("CdnActiveKeySlot", Map.of("CdnActiveKeySlot", "b", "CdnKeySlots", "a+b")),
             Map.entry("CdnKeySlots", Map.of("CdnKeySlots", "a+b")),
@@ -41,7 +42,9 @@ class DeployTemplateTest {
             Map.entry("KmsKeyArn", Map.of("KmsKeyArn", "arn:aws:kms:us-east-1:123456789012:key/0f2c6a8e-1b3d-4e5f-8a7b-9c0d1e2f3a4b")),
             Map.entry("AlarmEmail", Map.of("AlarmEmail", "oncall@example.com")),
             Map.entry("AllowedContentTypes", Map.of("AllowedContentTypes", "image/jpeg,image/png")),
-            Map.entry("ServiceScope", Map.of("ServiceScope", "media/backend")));
+            Map.entry("ServiceScope", Map.of("ServiceScope", "media/backend")),
+            Map.entry("WebhookUrl", Map.of("WebhookUrl", "https://backend.example.com/hooks/mediagate", "WebhookSecretArn", WEBHOOK_SECRET)),
+            Map.entry("WebhookSecretArn", Map.of("WebhookUrl", "https://backend.example.com/hooks/mediagate", "WebhookSecretArn", WEBHOOK_SECRET)));
 
     @TempDir
     Path work;

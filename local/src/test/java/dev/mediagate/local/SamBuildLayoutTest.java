@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class SamBuildLayoutTest {
         SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
         Path mvn = RequiredTools.debianMaven();
         assertThat(maven(mvn, root, "-v")).as("the Maven that sam build would run").contains("Apache Maven 3.8.");
-        maven(mvn, root, "install", "-DskipTests", "-pl", "functions/media-core,functions/media-imaging,testing", "-am");
+        maven(mvn, root, "install", "-DskipTests", "-pl", "functions/media-core,functions/media-imaging,functions/media-events,testing", "-am");
 
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             String codeUri = template.resolve(template.properties(function).get("CodeUri"));
@@ -56,12 +57,18 @@ class SamBuildLayoutTest {
                     .noneMatch(jar -> jar.contains(".apache-client-") || jar.contains(".apache5-client-") || jar.contains("netty-"))
                     .noneMatch(jar -> jar.startsWith("dev.mediagate.mediagate-testing-"));
             // Each function's jar holds only what it runs: the image engine only in the resizer, CloudFront only in the API.
-            if (function.equals("MediaApiFunction")) {
-                assertThat(jars).as(function).anyMatch(jar -> jar.contains(".cloudfront-"))
-                        .noneMatch(jar -> jar.contains("media-imaging") || jar.contains("imageio") || jar.contains("metadata-extractor"));
-            } else {
-                assertThat(jars).as(function).anyMatch(jar -> jar.startsWith("dev.mediagate.media-imaging-"))
-                        .noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring"));
+            Predicate<String> imaging = jar -> jar.contains("media-imaging") || jar.contains("imageio") || jar.contains("metadata-extractor");
+            switch (function) {
+                case "MediaApiFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains(".cloudfront-"))
+                        .noneMatch(imaging).noneMatch(jar -> jar.contains(".eventbridge-"));
+                case "ImageResizerFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.startsWith("dev.mediagate.media-imaging-"))
+                        .anyMatch(jar -> jar.contains(".eventbridge-")).noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring"));
+                case "EventPublisherFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains(".eventbridge-"))
+                        .noneMatch(imaging).noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring") || jar.contains(".sqs-"));
+                case "WebhookDeliveryFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains("standardwebhooks"))
+                        .anyMatch(jar -> jar.contains(".sqs-")).noneMatch(imaging)
+                        .noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring") || jar.contains(".eventbridge-"));
+                default -> throw new AssertionError(function + ": say what its jar must and must not hold");
             }
         }
     }

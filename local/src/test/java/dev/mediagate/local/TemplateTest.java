@@ -63,7 +63,8 @@ class TemplateTest {
     void onlyThePresigningApiRoleMayPutObjectsUnderOriginals() {
         Map<String, List<String>> allowedOnOriginals = Map.of(
                 "MediaApiFunction", List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
-                "ImageResizerFunction", List.of("s3:GetObject", "s3:PutObjectTagging"));
+                "ImageResizerFunction", List.of("s3:GetObject", "s3:PutObjectTagging"),
+                "EventPublisherFunction", List.of("s3:GetObject"));
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             for (Map<String, Object> statement : s3Statements(function)) {
                 boolean onOriginals = list(statement.get("Resource")).stream()
@@ -109,13 +110,17 @@ class TemplateTest {
     }
 
     @Test
-    void theResizerRetriesTwiceThenSendsTheEventToAnEncryptedQueue() {
+    void theResizerRetriesTwiceThenItsFailureIsAnnouncedAndKeptInAnEncryptedQueue() {
         Map<String, Object> invoke = map(template.properties("ImageResizerFunction").get("EventInvokeConfig"));
 
         assertThat(invoke).containsEntry("MaximumRetryAttempts", 2);
         Map<String, Object> onFailure = map(map(invoke.get("DestinationConfig")).get("OnFailure"));
-        assertThat(onFailure).containsEntry("Type", "SQS");
-        assertThat(onFailure.get("Destination").toString()).contains("ResizerFailureQueue");
+        assertThat(onFailure).containsEntry("Type", "EventBridge");
+        assertThat(onFailure.get("Destination").toString()).contains("EventBus");
+        Map<String, Object> toQueue = template.properties("ResizerFailureToQueueRule");
+        assertThat(toQueue.get("Targets").toString()).contains("ResizerFailureQueue");
+        assertThat(toQueue.get("EventPattern").toString()).contains("Lambda Function Invocation Result - Failure", "ImageResizerFunction");
+        assertThat(LocalStack.failurePublisher(template)).isEqualTo("EventPublisherFunction");
         assertThat(template.properties("ResizerFailureQueue")).containsEntry("SqsManagedSseEnabled", true)
                 .containsEntry("MessageRetentionPeriod", 1209600);
     }
@@ -275,6 +280,60 @@ class TemplateTest {
         assertThat(map(map(template.root().get("Globals")).get("Function"))).containsEntry("Runtime", "java25");
         assertThat(template.environment("MediaApiFunction"))
                 .containsKeys("MEDIA_BUCKET", "ALLOWED_CONTENT_TYPES", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS");
+    }
+
+    @Test
+    void eventsGoOnTheStacksOwnBusAndNoFunctionMayPutEventsAnywhereElse() {
+        assertThat(template.resolve(template.properties("EventBus").get("Name"))).isEqualTo("mediagate-dev");
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            for (Object policy : list(template.properties(function).get("Policies"))) {
+                for (Object statement : list(map(policy).get("Statement"))) {
+                    if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("events:"))) {
+                        assertThat(list(map(statement).get("Action"))).as(function).containsExactly("events:PutEvents");
+                        assertThat(template.resolve(map(statement).get("Resource"))).as(function).isEqualTo("${EventBus.Arn}");
+                    }
+                }
+            }
+        }
+        assertThat(template.environment("ImageResizerFunction")).containsKey("EVENT_BUS_NAME");
+        assertThat(template.environment("EventPublisherFunction")).containsKey("EVENT_BUS_NAME");
+        assertThat(map(template.root().get("Outputs"))).containsKeys("EventBusName", "EventBusArn");
+    }
+
+    @Test
+    void webhookResourcesExistOnlyWithAWebhookUrlAndRetryForADayBeforeTheirAlarmedDeadLetterQueue() {
+        List<String> webhookResources = List.of("WebhookQueue", "WebhookDeadLetterQueue", "WebhookRule", "WebhookQueuePolicy",
+                "WebhookDeliveryFunction", "WebhookSecretReadPolicy", "WebhookDeadLettersAlarm");
+        SamTemplate withWebhook = SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("WebhookUrl", "https://backend.example.com/hooks",
+                "WebhookSecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:mediagate/dev/webhook-AbCdEf"));
+
+        assertThat(webhookResources).noneMatch(template::exists).allMatch(withWebhook::exists);
+        assertThat(withWebhook.rule("WebhookHasASecret")).isTrue();
+        assertThat(SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("WebhookUrl", "https://backend.example.com/hooks"))
+                .rule("WebhookHasASecret")).as("a URL without a secret").isFalse();
+        Map<String, Object> queue = withWebhook.properties("WebhookQueue");
+        assertThat(map(queue.get("RedrivePolicy"))).containsEntry("maxReceiveCount", 16);
+        int timeout = ((Number) withWebhook.properties("WebhookDeliveryFunction").get("Timeout")).intValue();
+        assertThat(((Number) queue.get("VisibilityTimeout")).intValue()).isGreaterThanOrEqualTo(6 * timeout);
+        assertThat(list(withWebhook.properties("WebhookRule").get("Targets"))).map(SamTemplate::map)
+                .singleElement().satisfies(target -> assertThat(target).containsEntry("InputPath", "$.detail"));
+        assertThat(withWebhook.properties("WebhookRule").get("EventPattern").toString()).contains("mediagate");
+        Map<String, Object> source = map(map(map(withWebhook.properties("WebhookDeliveryFunction").get("Events")).get("Queued")).get("Properties"));
+        assertThat(list(source.get("FunctionResponseTypes"))).containsExactly("ReportBatchItemFailures");
+        assertThat(withWebhook.properties("WebhookDeadLettersAlarm").get("Dimensions").toString()).contains("WebhookDeadLetterQueue");
+        assertThat(withWebhook.environment("WebhookDeliveryFunction")).containsKeys("WEBHOOK_URL", "WEBHOOK_SECRET_ARN", "WEBHOOK_QUEUE_URL")
+                .doesNotContainKey("WEBHOOK_SECRET");
+    }
+
+    @Test
+    void thePublisherIsNotifiedOfManifestsAndRemovedOriginalsOnlyAndItsOwnFailuresAreQueued() {
+        Map<String, Object> events = map(template.properties("EventPublisherFunction").get("Events"));
+
+        assertThat(events.get("ManifestWritten").toString()).contains("variants/", "manifest.json", "s3:ObjectCreated:*");
+        assertThat(events.get("OriginalRemoved").toString()).contains("originals/", "s3:ObjectRemoved:*").doesNotContain("ObjectCreated");
+        assertThat(map(map(map(template.properties("EventPublisherFunction").get("EventInvokeConfig")).get("DestinationConfig"))
+                .get("OnFailure")).get("Destination").toString()).contains("EventPublisherFailureQueue");
+        assertThat(template.properties("EventPublisherFailuresAlarm").get("Dimensions").toString()).contains("EventPublisherFailureQueue");
     }
 
     private List<Map<String, Object>> s3Statements(String function) {
