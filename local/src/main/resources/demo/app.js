@@ -11,6 +11,25 @@
   const FORBIDDEN = new Set(["host", "content-length"]);
   const $ = (id) => document.getElementById(id);
   let token = null;
+  let owner = null;
+  const shownEvents = new Set();
+
+  // The live feed of the signed-in user's events, newest first.
+  async function pollEvents() {
+    if (owner) {
+      const events = await (await fetch("/_local/events", { cache: "no-store" })).json();
+      events.filter((event) => event.data.owner === owner && !shownEvents.has(event.id)).forEach((event) => {
+        shownEvents.add(event.id);
+        const item = document.createElement("li");
+        item.dataset.type = event.type;
+        const reason = event.data.reason ? ` (${event.data.reason})` : "";
+        item.textContent = `${event.timestamp} ${event.type}${reason} ${event.data.filename || event.data.fileId}`;
+        $("events").prepend(item);
+      });
+    }
+    setTimeout(pollEvents, 1000);
+  }
+  setTimeout(pollEvents, 1000);
   let config = null;
 
   async function api(method, path, body) {
@@ -37,6 +56,8 @@
     token = (await tokenResponse.json()).token;
     config = config || await (await fetch("/_local/config")).json();
     await api("POST", "/cdn-cookies");
+    owner = (await api("GET", "/me")).owner;
+    $("events").replaceChildren();
     $("who").textContent = `Signed in as ${user}.`;
     $("files").disabled = false;
     $("gallery").replaceChildren();

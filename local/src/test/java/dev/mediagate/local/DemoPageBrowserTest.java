@@ -70,6 +70,7 @@ class DemoPageBrowserTest {
             wait.until(driver -> (Boolean) ((JavascriptExecutor) driver).executeScript(
                     "const images = [...document.querySelectorAll('#gallery img')];"
                             + "return images.length === 2 && images.every(i => i.complete && i.naturalWidth > 0);"));
+            wait.until(driver -> driver.findElements(By.cssSelector("#events li[data-type='file.ready']")).size() == 2);
             List<WebElement> bars = browser.findElements(By.cssSelector("#uploads progress"));
             assertThat(bars).hasSize(2).allSatisfy(bar -> assertThat(bar.getDomProperty("value")).isEqualTo("100"));
             assertThat(browser.findElements(By.cssSelector("#gallery img"))).extracting(image -> image.getDomProperty("alt"))
@@ -91,6 +92,7 @@ class DemoPageBrowserTest {
             browser.findElement(By.cssSelector("#sign-in button")).click();
             wait.until(driver -> driver.findElement(By.id("who")).getText().contains("bob"));
             assertThat(browser.findElements(By.cssSelector("#gallery li"))).as("bob sees none of alice's files").isEmpty();
+            assertThat(browser.findElements(By.cssSelector("#events li"))).as("nor any of alice's events").isEmpty();
             browser.findElement(By.id("public-url")).sendKeys(publicUrl);
             browser.findElement(By.cssSelector("#by-url button")).click();
             wait.until(driver -> driver.findElement(By.id("by-url-state")).getText().equals("loaded"));
