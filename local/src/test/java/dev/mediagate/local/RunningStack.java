@@ -25,6 +25,15 @@ final class RunningStack {
         return stack;
     }
 
+    /** Waits until no S3 event, publication or webhook delivery is pending (at most a minute). */
+    static void awaitQuiet() throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while ((stack.invoker().pending() > 0 || stack.webhooks().map(LocalWebhookQueue::pending).orElse(0) > 0)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     /** The HTTP receiver the stack's webhooks go to (its --webhook-url). */
     static synchronized WebhookReceiver receiver() throws Exception {
         get();

@@ -86,6 +86,9 @@ public final class S3CallRecorder implements ExecutionInterceptor {
             if (frame.getClassName().startsWith("dev.mediagate.resizer.")) {
                 return Optional.of("ImageResizerFunction");
             }
+            if (frame.getClassName().startsWith("dev.mediagate.publisher.")) {
+                return Optional.of("EventPublisherFunction");
+            }
         }
         return Optional.empty();
     }
