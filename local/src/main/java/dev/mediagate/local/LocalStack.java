@@ -44,13 +44,14 @@ public final class LocalStack implements AutoCloseable {
     private final LocalEventRouter events;
     private final Optional<LocalWebhookQueue> webhooks;
 
-    record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template, Optional<URI> webhookUrl) {
+    /** Where the stack keeps its data, its ports (0 picks a free one), its template and its webhook receiver. */
+    public record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template, Optional<URI> webhookUrl) {
 
-        Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
+        public Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
             this(dataDir, apiPort, s3Port, cdnPort, template, Optional.empty());
         }
 
-        Options withWebhookUrl(URI url) {
+        public Options withWebhookUrl(URI url) {
             return new Options(dataDir, apiPort, s3Port, cdnPort, template, Optional.of(url));
         }
 
@@ -153,7 +154,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    static LocalStack start(Options options, Duration retryDelay) throws Exception {
+    /** Starts every part; {@code retryDelay} is the first of the async and webhook retry delays. */
+    public static LocalStack start(Options options, Duration retryDelay) throws Exception {
         Path keys = options.dataDir().resolve("keys");
         // With --webhook-url the template's webhook resources exist, as WebhookUrl and WebhookSecretArn make them in AWS.
         SamTemplate template = SamTemplate.load(options.template(), options.webhookUrl().isEmpty() ? Map.of() : Map.of(
@@ -290,7 +292,7 @@ public final class LocalStack implements AutoCloseable {
         return "mediagate local stack ready: api=" + apiUrl() + " s3=" + s3.endpoint() + " cdn=" + cdnUrl();
     }
 
-    String apiUrl() {
+    public String apiUrl() {
         return "http://127.0.0.1:" + api.port();
     }
 

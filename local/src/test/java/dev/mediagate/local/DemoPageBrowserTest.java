@@ -59,10 +59,13 @@ class DemoPageBrowserTest {
         try {
             browser.get(stack.apiUrl() + "/");
             browser.findElement(By.id("user")).clear();
-            browser.findElement(By.id("user")).sendKeys("alice");
+            // Users of their own: other tests' files and events on the shared stack are not theirs.
+            String alice = "demo-alice-" + System.nanoTime();
+            String bob = "demo-bob-" + System.nanoTime();
+            browser.findElement(By.id("user")).sendKeys(alice);
             browser.findElement(By.cssSelector("#sign-in button")).click();
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-            wait.until(driver -> driver.findElement(By.id("who")).getText().contains("alice"));
+            wait.until(driver -> driver.findElement(By.id("who")).getText().contains(alice));
 
             browser.findElement(By.id("files")).sendKeys(first + "\n" + second);
 
@@ -88,9 +91,9 @@ class DemoPageBrowserTest {
             wait.until(driver -> driver.findElement(By.id("share-link")).getDomProperty("value").startsWith(stack.apiUrl() + "/shared/"));
 
             browser.findElement(By.id("user")).clear();
-            browser.findElement(By.id("user")).sendKeys("bob");
+            browser.findElement(By.id("user")).sendKeys(bob);
             browser.findElement(By.cssSelector("#sign-in button")).click();
-            wait.until(driver -> driver.findElement(By.id("who")).getText().contains("bob"));
+            wait.until(driver -> driver.findElement(By.id("who")).getText().contains(bob));
             assertThat(browser.findElements(By.cssSelector("#gallery li"))).as("bob sees none of alice's files").isEmpty();
             assertThat(browser.findElements(By.cssSelector("#events li"))).as("nor any of alice's events").isEmpty();
             browser.findElement(By.id("public-url")).sendKeys(publicUrl);
