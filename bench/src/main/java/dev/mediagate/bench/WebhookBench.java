@@ -37,13 +37,19 @@ public final class WebhookBench {
     private WebhookBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("latency")) {
-            latency(args.length > 1 ? Integer.parseInt(args[1]) : 100);
-        } else {
-            throughput();
+    /** Exits when done: the receivers' threads would keep the JVM alive. */
+    public static void main(String[] args) {
+        try {
+            if (args.length > 0 && args[0].equals("latency")) {
+                latency(args.length > 1 ? Integer.parseInt(args[1]) : 100);
+            } else {
+                throughput();
+            }
+            System.exit(0);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
         }
-        System.exit(0);
     }
 
     private static void throughput() throws Exception {

@@ -9,11 +9,13 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * While armed, the resizer dies the moment S3 has stored a manifest: nothing it would do after that write runs (as
- * when Lambda's process is killed), and the invocation fails. Registered for every SDK client of the test JVM.
+ * when Lambda's process is killed), and the invocation fails. Or, while failing, every manifest write of the resizer
+ * is refused, so its retries run out. Registered for every SDK client of the test JVM.
  */
 public final class CrashAfterManifestWrite implements ExecutionInterceptor {
 
     private static final AtomicBoolean ARMED = new AtomicBoolean();
+    private static final AtomicBoolean FAILING = new AtomicBoolean();
     private static final AtomicInteger CRASHES = new AtomicInteger();
 
     static void arm() {
@@ -25,8 +27,24 @@ public final class CrashAfterManifestWrite implements ExecutionInterceptor {
         ARMED.set(false);
     }
 
+    /** While set, every manifest write of the resizer fails before it reaches S3, on every attempt. */
+    static void failManifestWrites(boolean failing) {
+        FAILING.set(failing);
+    }
+
     static int crashes() {
         return CRASHES.get();
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (FAILING.get() && context.request() instanceof PutObjectRequest put && put.key().endsWith("/manifest.json") && fromResizer()) {
+            throw new IllegalStateException("S3 refused the manifest write (injected by the test)");
+        }
+    }
+
+    private static boolean fromResizer() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getClassName().startsWith("dev.mediagate.resizer.")));
     }
 
     @Override

@@ -161,6 +161,22 @@ class EventsAndWebhooksTest {
         }
     }
 
+    @Test
+    void whenTheResizersRetriesRunOutTheFailureIsAnnouncedWithItsReason() throws Exception {
+        CrashAfterManifestWrite.failManifestWrites(true);
+        try {
+            String fileId = client.upload(alice, "e.jpg", "image/jpeg", Images.jpeg(Images.quadrants(64, 48))).get("fileId").asText();
+
+            JsonNode failed = awaitEvent(fileId, "file.failed");
+
+            assertThat(failed.at("/data/status").asText()).isEqualTo("failed");
+            assertThat(failed.at("/data/reason").asText()).isEqualTo("processing-error");
+            assertThat(failed.at("/data/filename").asText()).isEqualTo("e.jpg");
+        } finally {
+            CrashAfterManifestWrite.failManifestWrites(false);
+        }
+    }
+
     private static JsonNode awaitEvent(String fileId, String type) throws Exception {
         return awaitDeliveries(fileId, types -> types.contains(type)).stream().map(EventsAndWebhooksTest::event)
                 .filter(event -> event.get("type").asText().equals(type)).findFirst().orElseThrow();
