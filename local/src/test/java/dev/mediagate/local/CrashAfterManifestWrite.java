@@ -2,6 +2,7 @@ package dev.mediagate.local;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -39,7 +40,8 @@ public final class CrashAfterManifestWrite implements ExecutionInterceptor {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         if (FAILING.get() && context.request() instanceof PutObjectRequest put && put.key().endsWith("/manifest.json") && fromResizer()) {
-            throw new IllegalStateException("S3 refused the manifest write (injected by the test)");
+            // Transient, as S3 trouble is: Lambda retries it until the retries run out.
+            throw SdkClientException.create("S3 refused the manifest write (injected by the test)");
         }
     }
 

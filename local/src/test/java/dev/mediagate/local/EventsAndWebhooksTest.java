@@ -170,7 +170,7 @@ class EventsAndWebhooksTest {
             JsonNode failed = awaitEvent(fileId, "file.failed");
 
             assertThat(failed.at("/data/status").asText()).isEqualTo("failed");
-            assertThat(failed.at("/data/reason").asText()).isEqualTo("processing-error");
+            assertThat(failed.at("/data/reason").asText()).isEqualTo("storage-unavailable");
             assertThat(failed.at("/data/filename").asText()).isEqualTo("e.jpg");
         } finally {
             CrashAfterManifestWrite.failManifestWrites(false);

@@ -23,8 +23,9 @@ import org.slf4j.MDC;
 
 /**
  * ImageResizerFunction: every record of an S3 ObjectCreated event under {@code originals/} becomes variants and a
- * manifest. A failing record does not stop the others; the event then fails as a whole so Lambda retries it, and the
- * records already done are skipped cheaply on the retry (their manifest names the same ETag).
+ * manifest. A failing record does not stop the others. A transient failure (S3, the bus) fails the event as a whole so
+ * Lambda retries it, and the records already done are skipped cheaply on the retry (their manifest names the same
+ * ETag); a deterministic one is announced as {@code file.failed} at once instead of being retried to the same end.
  */
 public class ImageResizerHandler implements RequestHandler<S3Event, String> {
 
@@ -74,9 +75,15 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
                     }
                     results.add(result);
                 } catch (RuntimeException e) {
-                    log.atError().addKeyValue("key", key).setCause(e).log("processing failed, the event will be retried");
-                    failure = failure == null ? e : failure;
-                    results.add(new ProcessingResult(key, "failed", e.getClass().getSimpleName()));
+                    if (Failures.isTransient(e)) {
+                        log.atError().addKeyValue("key", key).setCause(e).log("processing failed, the event will be retried");
+                        failure = failure == null ? e : failure;
+                        results.add(new ProcessingResult(key, "failed", e.getClass().getSimpleName()));
+                    } else {
+                        // The same bytes would fail the same way on every retry: recorded as failed now, not retried.
+                        log.atError().addKeyValue("key", key).setCause(e).log("processing failed for good, announced as file.failed");
+                        results.add(processor.giveUp(record.getS3().getBucket().getName(), key, e));
+                    }
                 }
             }
         } finally {

@@ -113,6 +113,28 @@ final class MediaProcessor {
         return new ProcessingResult(key, manifest.status(), manifest.reason());
     }
 
+    /**
+     * A deterministic failure, recorded at once: {@code file.failed} for the original (unless it is gone) and a metric.
+     * Publishing it can itself fail transiently, which then throws so Lambda retries.
+     */
+    ProcessingResult giveUp(String eventBucket, String key, RuntimeException cause) {
+        Optional<OriginalKey> original = MediaKeys.parseOriginal(key);
+        Optional<HeadObjectResponse> head = original.isPresent() && bucket.equals(eventBucket) ? head(key) : Optional.empty();
+        if (head.isEmpty()) {
+            return ProcessingResult.skipped(key, "gave up on an object that is not an original any more");
+        }
+        if (readableManifest(MediaKeys.manifest(original.get().owner(), original.get().fileId())).isPresent()) {
+            return ProcessingResult.skipped(key, "the manifest was written before the failure: its verdict stands");
+        }
+        events.publish(FileEvents.failed(original.get().owner(), original.get().fileId(), unquote(head.get().eTag()),
+                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), "processing-error",
+                Visibility.fromStored(head.get().metadata().get("visibility")).code(),
+                Filenames.percentDecode(head.get().metadata().getOrDefault("filename", "")), head.get().contentType(),
+                head.get().contentLength()));
+        metrics.count("GaveUp", Map.of("Error", cause.getClass().getSimpleName()));
+        return new ProcessingResult(key, "failed", "gave up: " + cause.getClass().getSimpleName());
+    }
+
     private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head, Visibility visibility) {
         long size = head.contentLength();
         Optional<FileType> declared = FileType.fromMimeType(head.contentType());
@@ -215,6 +237,14 @@ final class MediaProcessor {
         try {
             return Optional.of(Manifest.fromJson(s3.getObjectAsBytes(get -> get.bucket(bucket).key(manifestKey)).asByteArray()));
         } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Manifest> readableManifest(String manifestKey) {
+        try {
+            return readManifest(manifestKey);
+        } catch (IllegalStateException unreadable) {
             return Optional.empty();
         }
     }

@@ -9,6 +9,7 @@ import dev.mediagate.core.config.Settings;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.testing.Images;
+import dev.mediagate.testing.LocalEventBus;
 import dev.mediagate.testing.LocalS3;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -174,6 +175,22 @@ class ImageResizerHandlerTest {
     }
 
     /** Stands for the runtime stopping the process mid-invocation: an Error, which no code path handles. */
+    @Test
+    void aFailureNoRetryCouldCureIsAnnouncedFailedAtOnceInsteadOfRetried() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        client.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json"), RequestBody.fromString("{not json"));
+        int before = LocalEventBus.shared().entries().size();
+
+        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("outcome").asText()).isEqualTo("failed");
+        List<LocalEventBus.Entry> published = LocalEventBus.shared().entries().subList(before, LocalEventBus.shared().entries().size());
+        assertThat(published).extracting(LocalEventBus.Entry::detailType).containsExactly("file.failed");
+        JsonNode failed = JSON.readTree(published.get(0).detail());
+        assertThat(failed.at("/data/fileId").asText()).isEqualTo("0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d");
+        assertThat(failed.at("/data/reason").asText()).isEqualTo("processing-error");
+    }
+
     static final class KilledProcess extends Error {
         private static final long serialVersionUID = 1L;
     }
