@@ -120,6 +120,9 @@ final class FunctionHost {
                 return output instanceof String text ? JSON.writeValueAsBytes(text) : JSON.writeValueAsBytes(output);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (Error e) {
+                // Lambda reports a dead runtime as the invocation's error and starts a fresh one; the stack goes on.
+                throw new IllegalStateException(logicalId + "'s process died: " + e, e);
             }
         } finally {
             pool.release(handler);

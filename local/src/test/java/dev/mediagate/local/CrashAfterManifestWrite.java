@@ -58,7 +58,8 @@ public final class CrashAfterManifestWrite implements ExecutionInterceptor {
         }
     }
 
-    static final class ProcessKilled extends RuntimeException {
+    /** An Error, as nothing in the function can catch a kill. */
+    static final class ProcessKilled extends Error {
         private static final long serialVersionUID = 1L;
 
         ProcessKilled() {
