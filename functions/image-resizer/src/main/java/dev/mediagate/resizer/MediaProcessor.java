@@ -35,8 +35,9 @@ import software.amazon.awssdk.services.s3.model.Tagging;
 /**
  * One original in, its variants and manifest out. A public upload's variants are also published under {@code public/},
  * and its manifest's variant keys point there; the private copies under {@code variants/} stay the file's own, so a
- * later change of visibility never has to read what the CDN serves. Bad files end as a {@code rejected} manifest; S3 trouble throws, so
- * Lambda retries, and since the manifest is written only after every variant, a failure never leaves a manifest behind.
+ * later change of visibility never has to read what the CDN serves. Bad files end as a {@code rejected} manifest; S3
+ * trouble throws, so Lambda retries, and since the manifest is written only after every variant, a failure never
+ * leaves a manifest behind.
  */
 final class MediaProcessor {
 
