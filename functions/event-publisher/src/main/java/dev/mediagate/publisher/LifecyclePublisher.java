@@ -12,7 +12,6 @@ import dev.mediagate.core.upload.Filenames;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Turns what happened in the bucket into events, from the state S3 holds now: a manifest written (the resizer's verdict
@@ -78,11 +77,6 @@ final class LifecyclePublisher {
     }
 
     private Optional<Manifest> manifest(OriginalKey file) {
-        try {
-            return Optional.of(Manifest.fromJson(s3.getObjectAsBytes(g -> g.bucket(bucket)
-                    .key(MediaKeys.manifest(file.owner(), file.fileId()))).asByteArray()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        }
+        return Manifest.read(s3, bucket, MediaKeys.manifest(file.owner(), file.fileId()));
     }
 }

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.Tag;
@@ -235,11 +234,7 @@ final class MediaProcessor {
     }
 
     private Optional<Manifest> readManifest(String manifestKey) {
-        try {
-            return Optional.of(Manifest.fromJson(s3.getObjectAsBytes(get -> get.bucket(bucket).key(manifestKey)).asByteArray()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        }
+        return Manifest.read(s3, bucket, manifestKey);
     }
 
     private Optional<Manifest> readableManifest(String manifestKey) {

@@ -14,7 +14,6 @@ import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -30,12 +29,7 @@ public class FileCatalog {
     }
 
     public Optional<Manifest> manifest(Owner owner, FileId fileId) {
-        try {
-            return Optional.of(Manifest.fromJson(
-                    s3.getObjectAsBytes(g -> g.bucket(bucket).key(MediaKeys.manifest(owner, fileId))).asByteArray()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        }
+        return Manifest.read(s3, bucket, MediaKeys.manifest(owner, fileId));
     }
 
     /** The uploaded original, if the browser's PUT has landed. */

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * {@code variants/{owner}/{fileId}/manifest.json}: written last by the resizer, so its presence means processing
@@ -73,6 +76,15 @@ public record Manifest(int version, String fileId, String status, String reason,
             return JSON.writeValueAsBytes(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("manifest cannot be serialised", e);
+        }
+    }
+
+    /** The manifest stored at {@code key}; empty when there is none (yet, or any more). */
+    public static Optional<Manifest> read(S3Client s3, String bucket, String key) {
+        try {
+            return Optional.of(fromJson(s3.getObjectAsBytes(get -> get.bucket(bucket).key(key)).asByteArray()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
         }
     }
 
