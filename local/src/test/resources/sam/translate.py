@@ -1,7 +1,7 @@
 """Runs the AWS SAM translator (the one cfn-lint ships) on template.yaml as CloudFormation would after `sam deploy`.
 
-Usage: translate.py TEMPLATE PARAMETER_SETS_JSON (a JSON array of {name: value} objects). Function CodeUri folders
-become fixed S3 locations, as `sam package` leaves them for unchanged code; prints a JSON array with the translated
+Usage: translate.py TEMPLATE PARAMETER_SETS_JSON (a JSON array of {name: value} objects). Function CodeUri and layer
+ContentUri folders become fixed S3 locations, as `sam package` leaves them for unchanged code; prints a JSON array with the translated
 template for each parameter set.
 """
 import json
@@ -31,6 +31,8 @@ def main():
         for logical_id, resource in template.get("Resources", {}).items():
             if resource.get("Type") == "AWS::Serverless::Function":
                 resource["Properties"]["CodeUri"] = f"s3://mediagate-artifacts/{logical_id}.zip"
+            if resource.get("Type") == "AWS::Serverless::LayerVersion":
+                resource["Properties"]["ContentUri"] = f"s3://mediagate-artifacts/{logical_id}.zip"
         translated.append(transform(template, parameters, NoManagedPolicies()))
     json.dump(translated, sys.stdout)
 

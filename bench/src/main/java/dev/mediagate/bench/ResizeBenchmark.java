@@ -2,10 +2,14 @@ package dev.mediagate.bench;
 
 import dev.mediagate.core.files.FileType;
 import dev.mediagate.imaging.ImagePipeline;
-import dev.mediagate.imaging.Jpeg;
+import dev.mediagate.testing.Images;
 import dev.mediagate.imaging.MediaOutcome;
 import dev.mediagate.imaging.ResizeConfig;
+import dev.mediagate.imaging.VariantFormat;
 import dev.mediagate.imaging.VariantSpec;
+import dev.mediagate.imaging.Vips;
+import dev.mediagate.testing.SharpLibvips;
+import java.util.Set;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -23,14 +27,16 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 /**
- * The default variant set from 12 MP and 24 MP photo-like JPEGs, in this JVM, against {@code vipsthumbnail} run once per
- * size ({@code [Q=82,strip]}); then aliasing on a zone plate: PSNR of each variant against an ImageMagick Lanczos resize
- * of the same size, for mediagate and for vipsthumbnail. Prints ms per image, the ratio, peak heap and peak RSS.
+ * The resizer's engine (libvips through FFM) making the default variant set from 12 MP and 24 MP photo-like JPEGs,
+ * everything the handler does included (header check, orientation, colour, placeholder, encodes): JPEG only, with
+ * the default WebP alternates, and with AVIF. In the same run, on the same cores: {@code vipsthumbnail} once per size
+ * ({@code [Q=82,strip]}) and sharp ({@code bench/sharp}) making the same set. Then aliasing on two zone plates: PSNR of
+ * each variant against an ImageMagick Lanczos resize of the same size, for mediagate and for vipsthumbnail. Finally the
+ * bytes of WebP against JPEG. Argument 2: libvips' worker threads (1 under {@code taskset -c 0}, 2 on two cores).
  */
 public final class ResizeBenchmark {
 
-    private static final ResizeConfig DEFAULTS = new ResizeConfig(
-            VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82);
+    private static final List<VariantSpec> VARIANTS = VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS);
     private static final int RUNS = 7;
 
     private ResizeBenchmark() {
@@ -38,10 +44,16 @@ public final class ResizeBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args.length > 0 ? args[0] : "bench/target/resize").toAbsolutePath();
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Files.createDirectories(work);
-        ImagePipeline pipeline = new ImagePipeline(DEFAULTS);
-        boolean vips = available("vipsthumbnail", "--version");
-        System.out.printf("JVM: %s, flags: %s%n", Runtime.version(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+        Vips vips = Vips.load(SharpLibvips.library(), threads);
+        ImagePipeline jpegOnly = pipeline(vips, Set.of());
+        ImagePipeline withWebp = pipeline(vips, Set.of(VariantFormat.WEBP));
+        ImagePipeline withAvif = pipeline(vips, Set.of(VariantFormat.AVIF));
+        boolean vipsthumbnail = available("vipsthumbnail", "--version");
+        Path sharp = Path.of("bench/sharp").toAbsolutePath();
+        boolean node = Files.isDirectory(sharp.resolve("node_modules/sharp"));
+        System.out.printf("libvips worker threads: %d, JVM flags: %s%n", threads, ManagementFactory.getRuntimeMXBean().getInputArguments());
 
         for (int[] size : new int[][] {{4000, 3000}, {6000, 4000}}) {
             Path photo = work.resolve("photo-" + size[0] + "x" + size[1] + ".jpg");
@@ -49,52 +61,81 @@ public final class ResizeBenchmark {
                 Files.write(photo, photoLike(size[0], size[1]));
             }
             byte[] bytes = Files.readAllBytes(photo);
-            for (int i = 0; i < 3; i++) {
-                pipeline.process(bytes, FileType.JPEG);
+            String mp = size[0] * size[1] / 1_000_000 + " MP";
+            double vipsMs = vipsthumbnail ? vipsMillis(photo, work, threads) : Double.NaN;
+            double jpegMs = millis(jpegOnly, bytes, RUNS);
+            double webpMs = millis(withWebp, bytes, RUNS);
+            double avifMs = millis(withAvif, bytes, 3);
+            System.out.printf("%s (%d KiB): vipsthumbnail x3 %.0f ms%n", mp, bytes.length / 1024, vipsMs);
+            System.out.printf("  mediagate JPEG set        %5.0f ms  %.2fx vipsthumbnail x3%n", jpegMs, jpegMs / vipsMs);
+            System.out.printf("  mediagate JPEG+WebP set   %5.0f ms  %.2fx vipsthumbnail x3%n", webpMs, webpMs / vipsMs);
+            System.out.printf("  mediagate JPEG+AVIF set   %5.0f ms  %.2fx vipsthumbnail x3%n", avifMs, avifMs / vipsMs);
+            if (node) {
+                double sharpJpeg = sharpMillis(sharp, photo, "jpeg", threads);
+                double sharpWebp = sharpMillis(sharp, photo, "webp", threads);
+                System.out.printf("  sharp JPEG set            %5.0f ms  %.2fx vipsthumbnail x3 (mediagate takes %.2fx sharp's time)%n",
+                        sharpJpeg, sharpJpeg / vipsMs, jpegMs / sharpJpeg);
+                System.out.printf("  sharp JPEG+WebP set       %5.0f ms  %.2fx vipsthumbnail x3 (mediagate takes %.2fx sharp's time)%n",
+                        sharpWebp, sharpWebp / vipsMs, webpMs / sharpWebp);
+            } else {
+                System.out.println("  sharp not installed (cd bench/sharp && npm ci)");
             }
-            resetPeaks();
-            long[] javaTimes = new long[RUNS];
-            for (int i = 0; i < RUNS; i++) {
-                long start = System.nanoTime();
-                MediaOutcome outcome = pipeline.process(bytes, FileType.JPEG);
-                javaTimes[i] = System.nanoTime() - start;
-                if (!(outcome instanceof MediaOutcome.Image)) {
-                    throw new IllegalStateException("benchmark photo was not processed: " + outcome);
+            if (size[0] == 4000) {
+                MediaOutcome.Image image = (MediaOutcome.Image) withWebp.process(bytes, FileType.JPEG);
+                for (MediaOutcome.Variant variant : image.variants()) {
+                    System.out.printf("  bytes %-6s JPEG %7d, WebP %7d (%.0f%%)%n", variant.name(), variant.bytes().length,
+                            variant.alternates().get(0).bytes().length, 100.0 * variant.alternates().get(0).bytes().length / variant.bytes().length);
                 }
             }
-            double javaMs = median(javaTimes) / 1e6;
-            String line = String.format("%d MP (%dx%d, %d KiB): mediagate %.0f ms/image (median of %d), peak heap %d MiB",
-                    size[0] * size[1] / 1_000_000, size[0], size[1], bytes.length / 1024, javaMs, RUNS, peakHeapMiB());
-            if (vips) {
-                double vipsMs = vipsMillis(photo, work);
-                line += String.format(", vipsthumbnail x3 %.0f ms, ratio %.2f", vipsMs, javaMs / vipsMs);
-            } else {
-                line += ", vipsthumbnail not installed (apt-get install libvips-tools)";
-            }
-            System.out.println(line);
         }
-        System.out.printf("peak RSS of this JVM: %d MiB%n", peakRssMiB());
-        if (vips && available("convert", "-version")) {
-            zonePlate(pipeline, work, 3000, FileType.PNG);
-            // Large enough for JPEG reduction while decoding (to 1/2 for the large variant): aliasing of that path too.
-            zonePlate(pipeline, work, 6000, FileType.JPEG);
+        if (vipsthumbnail && available("convert", "-version")) {
+            // Frequencies from 0 at the centre to the source's Nyquist limit at the edge (PNG), and a band that lies
+            // wholly above what a 320 px thumbnail can hold, so a naive resize shows it as moiré (JPEG).
+            zonePlate(jpegOnly, work, "zoneplate-full", 3000, 0.0, 0.5, FileType.PNG);
+            zonePlate(jpegOnly, work, "zoneplate-high", 3000, 0.2, 0.45, FileType.JPEG);
         } else {
             System.out.println("zone plate check skipped: needs vipsthumbnail and ImageMagick's convert");
         }
     }
 
-    private static void zonePlate(ImagePipeline pipeline, Path work, int side, FileType format) throws Exception {
+    private static ImagePipeline pipeline(Vips vips, Set<VariantFormat> formats) {
+        return new ImagePipeline(new ResizeConfig(VARIANTS, 50_000_000L, 82, formats), vips);
+    }
+
+    private static double millis(ImagePipeline pipeline, byte[] bytes, int runs) {
+        for (int i = 0; i < 2; i++) {
+            pipeline.process(bytes, FileType.JPEG);
+        }
+        long[] times = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            MediaOutcome outcome = pipeline.process(bytes, FileType.JPEG);
+            times[i] = System.nanoTime() - start;
+            if (!(outcome instanceof MediaOutcome.Image)) {
+                throw new IllegalStateException("benchmark photo was not processed: " + outcome);
+            }
+        }
+        return median(times) / 1e6;
+    }
+
+    /**
+     * A zone plate whose local frequency runs from {@code low} to {@code high} cycles per pixel between its centre and
+     * its corner; each variant's PSNR against ImageMagick's Lanczos resize, for mediagate and for vipsthumbnail.
+     */
+    private static void zonePlate(ImagePipeline pipeline, Path work, String name, int side, double low, double high,
+            FileType format) throws Exception {
         String extension = format == FileType.PNG ? "png" : "jpg";
-        Path zone = work.resolve("zoneplate-" + side + "." + extension);
+        Path zone = work.resolve(name + "." + extension);
         if (!Files.exists(zone)) {
             BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
             byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-            double k = Math.PI / side;
+            double corner = Math.hypot(side / 2.0, side / 2.0);
             for (int y = 0; y < side; y++) {
                 for (int x = 0; x < side; x++) {
-                    double dx = x - side / 2.0;
-                    double dy = y - side / 2.0;
-                    int v = (int) Math.round(127.5 + 127.5 * Math.cos(k * (dx * dx + dy * dy) / 2));
+                    double r = Math.hypot(x - side / 2.0, y - side / 2.0);
+                    // phase = 2π ∫ f(r) dr with f rising linearly from low to high
+                    double phase = 2 * Math.PI * (low * r + (high - low) * r * r / (2 * corner));
+                    int v = (int) Math.round(127.5 + 127.5 * Math.cos(phase));
                     int p = (y * side + x) * 3;
                     data[p] = data[p + 1] = data[p + 2] = (byte) v;
                 }
@@ -102,18 +143,18 @@ public final class ResizeBenchmark {
             if (format == FileType.PNG) {
                 ImageIO.write(image, "png", zone.toFile());
             } else {
-                Files.write(zone, Jpeg.encode(image, 95));
+                Files.write(zone, Images.jpeg(image, 95, false));
             }
         }
         MediaOutcome.Image outcome = (MediaOutcome.Image) pipeline.process(Files.readAllBytes(zone), format);
-        System.out.println("zone plate " + side + "x" + side + " " + extension
-                + ", PSNR against ImageMagick -filter Lanczos -resize (higher is better):");
+        System.out.printf("%s %dx%d %s (%.2f to %.2f cycles/px), PSNR against ImageMagick -filter Lanczos -resize (higher is better):%n",
+                name, side, side, extension, low, high);
         for (MediaOutcome.Variant variant : outcome.variants()) {
             String geometry = variant.width() + "x" + variant.height();
-            Path reference = work.resolve("zone-ref-" + side + "-" + variant.name() + ".png");
-            run("convert", zone.toString(), "-filter", "Lanczos", "-resize", geometry + "!", reference.toString());
-            Path vipsOut = work.resolve("zone-vips-" + side + "-" + variant.name() + ".jpg");
-            run("vipsthumbnail", zone.toString(), "--size", variant.width() + "x" + variant.height(), "-o", vipsOut + "[Q=82,strip]");
+            Path reference = work.resolve(name + "-ref-" + variant.name() + ".png");
+            run(List.of(), "convert", zone.toString(), "-filter", "Lanczos", "-resize", geometry + "!", reference.toString());
+            Path vipsOut = work.resolve(name + "-vips-" + variant.name() + ".jpg");
+            run(List.of(), "vipsthumbnail", zone.toString(), "--size", variant.width() + "x" + variant.height(), "-o", vipsOut + "[Q=82,strip]");
             BufferedImage ref = ImageIO.read(reference.toFile());
             double ours = psnr(ImageIO.read(new ByteArrayInputStream(variant.bytes())), ref);
             double theirs = psnr(ImageIO.read(vipsOut.toFile()), ref);
@@ -122,18 +163,32 @@ public final class ResizeBenchmark {
         }
     }
 
-    private static double vipsMillis(Path photo, Path work) throws Exception {
+    private static double vipsMillis(Path photo, Path work, int threads) throws Exception {
         long[] times = new long[RUNS];
+        List<String> environment = List.of("VIPS_CONCURRENCY=" + threads);
         for (int i = -1; i < RUNS; i++) {
             long start = System.nanoTime();
             for (String size : List.of("2048", "1024", "320")) {
-                run("vipsthumbnail", photo.toString(), "--size", size + "x" + size, "-o", work.resolve("vips-" + size + ".jpg") + "[Q=82,strip]");
+                run(environment, "vipsthumbnail", photo.toString(), "--size", size + "x" + size, "-o",
+                        work.resolve("vips-" + size + ".jpg") + "[Q=82,strip]");
             }
             if (i >= 0) {
                 times[i] = System.nanoTime() - start;
             }
         }
         return median(times) / 1e6;
+    }
+
+    private static double sharpMillis(Path sharp, Path photo, String set, int threads) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", "variants.mjs", photo.toString(), Integer.toString(RUNS), set)
+                .directory(sharp.toFile()).redirectErrorStream(true);
+        builder.environment().put("UV_THREADPOOL_SIZE", Integer.toString(threads));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes()).trim();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("sharp failed: " + output);
+        }
+        return Double.parseDouble(output.lines().reduce((a, b) -> b).orElseThrow());
     }
 
     /** A photo stand-in that compresses like one: smooth light, textured detail, sharp edges and sensor noise. */
@@ -153,7 +208,7 @@ public final class ResizeBenchmark {
                 }
             }
         }
-        return Jpeg.encode(image, 90);
+        return Images.jpeg(image, 90, false);
     }
 
     static double psnr(BufferedImage a, BufferedImage b) {
@@ -181,30 +236,6 @@ public final class ResizeBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeapMiB() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak / (1024 * 1024);
-    }
-
-    private static long peakRssMiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return -1;
-    }
-
     private static boolean available(String... command) {
         try {
             return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -214,9 +245,11 @@ public final class ResizeBenchmark {
         }
     }
 
-    private static void run(String... command) throws IOException, InterruptedException {
+    private static void run(List<String> environment, String... command) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(command));
-        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true);
+        environment.forEach(entry -> builder.environment().put(entry.substring(0, entry.indexOf('=')), entry.substring(entry.indexOf('=') + 1)));
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", args) + " failed: " + output);

@@ -1,14 +1,5 @@
 package dev.mediagate.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,21 +7,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs the functions of {@code template.yaml} in this JVM as Lambda would: each instance of a {@code Handler} class is
  * constructed once (init) and runs one event at a time; more instances start when all are busy, up to a limit, as
- * Lambda scales out. The function's environment comes from the template. All
- * functions share this JVM, so their environments become system properties, which the handlers' settings read first.
+ * Lambda scales out. The function's environment comes from the template. Functions without native code share this
+ * JVM, so their environments become system properties, which the handlers' settings read first; a function with
+ * layers runs each instance in a JVM of its own ({@link FunctionProcess}).
  */
 final class FunctionHost {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final SamTemplate template;
     private final int maxInstances;
+    private final boolean isolateNativeFunctions;
     private final Map<String, Instances> instances = new ConcurrentHashMap<>();
+    private final Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     /** {@code maxInstances}: like Lambda's concurrency, how many initialised copies of a function may run at once. */
-    FunctionHost(SamTemplate template, int maxInstances) {
+    FunctionHost(SamTemplate template, int maxInstances, boolean isolateNativeFunctions) {
         this.template = template;
         this.maxInstances = maxInstances;
+        this.isolateNativeFunctions = isolateNativeFunctions;
     }
 
     /** Idle initialised handlers of one function; a new one is initialised only when all are busy, up to the limit. */
@@ -71,6 +64,12 @@ final class FunctionHost {
         void release(Object handler) {
             idle.add(handler);
         }
+
+        /** An instance whose process died: forgotten, so the next invocation starts a fresh one. */
+        void discard(Object handler) {
+            all.remove(handler);
+            created.decrementAndGet();
+        }
     }
 
     /** Every initialised handler instance of a function (for the local stack's own checks, e.g. its signature counts). */
@@ -83,11 +82,12 @@ final class FunctionHost {
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             template.environment(function).forEach((name, value) -> {
                 if (!name.equals("JAVA_TOOL_OPTIONS")) {
-                    System.setProperty(name, value);
+                    settings.put(name, value);
                 }
             });
         }
-        localOverrides.forEach(System::setProperty);
+        settings.putAll(localOverrides);
+        settings.forEach(System::setProperty);
     }
 
     /** Initialises one instance of every function now, as Lambda would before the first event: the ready line means ready. */
@@ -105,27 +105,23 @@ final class FunctionHost {
     byte[] invoke(String logicalId, byte[] event) {
         Instances pool = instances(logicalId);
         Object handler = pool.acquire();
-        LocalContext context = LocalContext.start(logicalId, intProperty(logicalId, "Timeout", 3), intProperty(logicalId, "MemorySize", 128));
+        boolean reusable = true;
         try {
-            try {
-                if (handler instanceof RequestStreamHandler stream) {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    stream.handleRequest(new ByteArrayInputStream(event), out, context);
-                    return out.toByteArray();
+            if (handler instanceof FunctionProcess.Child child) {
+                try {
+                    return child.invoke(event);
+                } finally {
+                    reusable = child.alive();
                 }
-                Method method = handleRequest(handler.getClass());
-                Object input = deserialize(method.getParameterTypes()[0], event);
-                @SuppressWarnings("unchecked")
-                Object output = ((RequestHandler<Object, Object>) handler).handleRequest(input, context);
-                return output instanceof String text ? JSON.writeValueAsBytes(text) : JSON.writeValueAsBytes(output);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (Error e) {
-                // Lambda reports a dead runtime as the invocation's error and starts a fresh one; the stack goes on.
-                throw new IllegalStateException(logicalId + "'s process died: " + e, e);
             }
+            return HandlerCalls.invoke(handler, event, LocalContext.start(logicalId, intProperty(logicalId, "Timeout", 3),
+                    intProperty(logicalId, "MemorySize", 128)));
         } finally {
-            pool.release(handler);
+            if (reusable) {
+                pool.release(handler);
+            } else {
+                pool.discard(handler);
+            }
         }
     }
 
@@ -137,18 +133,18 @@ final class FunctionHost {
     }
 
     /**
-     * Constructs a handler: its constructor is the function's init phase. One at a time: in Lambda every instance has
-     * its own JVM, here they share one, and the Spring container keeps static state while it starts.
+     * Constructs a handler: its constructor is the function's init phase. A function with layers (native code) gets a
+     * JVM of its own, as every Lambda instance has, so that a native crash ends that instance only. The others share
+     * this JVM, constructed one at a time: the Spring container keeps static state while it starts.
      */
     private synchronized Object newHandler(String logicalId) {
         String handler = template.resolve(template.properties(logicalId).get("Handler"));
         String className = handler.split("::")[0];
-        try {
-            return Class.forName(className).getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException(logicalId + " failed to initialise: " + cause.getMessage(), cause);
+        if (isolateNativeFunctions && template.properties(logicalId).get("Layers") != null) {
+            return new FunctionProcess.Child(logicalId, className, intProperty(logicalId, "Timeout", 3),
+                    intProperty(logicalId, "MemorySize", 128), settings);
         }
+        return HandlerCalls.construct(logicalId, className);
     }
 
     private int intProperty(String logicalId, String name, int fallback) {
@@ -158,21 +154,4 @@ final class FunctionHost {
         return value == null ? fallback : Integer.parseInt(template.resolve(value));
     }
 
-    private static Method handleRequest(Class<?> type) {
-        for (Method method : type.getMethods()) {
-            if (method.getName().equals("handleRequest") && method.getParameterCount() == 2 && !method.isBridge()) {
-                return method;
-            }
-        }
-        throw new IllegalStateException(type.getName() + " has no handleRequest(input, Context)");
-    }
-
-    /** Lambda's own event serialisers for {@code aws-lambda-java-events} types, Jackson for anything else. */
-    private static Object deserialize(Class<?> type, byte[] event) throws IOException {
-        if (type.getName().startsWith("com.amazonaws.services.lambda.runtime.events.")) {
-            return LambdaEventSerializers.serializerFor(type, FunctionHost.class.getClassLoader())
-                    .fromJson(new ByteArrayInputStream(event));
-        }
-        return JSON.readValue(event, type);
-    }
 }

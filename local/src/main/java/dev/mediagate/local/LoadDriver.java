@@ -2,7 +2,7 @@ package dev.mediagate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mediagate.imaging.Jpeg;
+import dev.mediagate.testing.Images;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
@@ -150,7 +150,7 @@ final class LoadDriver {
                 }
             }
         }
-        return Jpeg.encode(image, quality);
+        return Images.jpeg(image, quality, false);
     }
 
     private static long peakRssMiB() throws IOException {

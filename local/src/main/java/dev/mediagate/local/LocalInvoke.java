@@ -45,13 +45,14 @@ final class LocalInvoke {
         try (LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), 0, List.of(), store -> store);
                 LocalAwsEndpoint aws = new LocalAwsEndpoint(new dev.mediagate.testing.LocalEventBus(entry ->
                         System.err.println("event put on the bus: " + entry.detailType() + " " + entry.detail())))) {
-            FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION);
+            FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION, true);
             java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>(LocalStack.overrides(s3,
                     "http://127.0.0.1:" + options.cdnPort(), LocalKeys.privateKeyFile(options.dataDir().resolve("keys"), "cloudfront")));
             overrides.putAll(LocalStack.eventOverrides(aws.url(), webhookSecret));
             // WebhookDeliveryFunction delivers to --webhook-url, or to a receiver that is not there: the result then
             // shows the failed delivery.
             overrides.put("WEBHOOK_URL", options.webhookUrl().map(Object::toString).orElse("http://127.0.0.1:9/"));
+            overrides.put("LIBVIPS_PATH", dev.mediagate.testing.SharpLibvips.library().toString());
             functions.configure(overrides);
             s3.ensureBucket(template.environment(function).get("MEDIA_BUCKET"));
             PrintStream stdout = LocalStack.stderrAsStdout();

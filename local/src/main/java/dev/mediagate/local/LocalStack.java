@@ -1,5 +1,6 @@
 package dev.mediagate.local;
 
+import dev.mediagate.testing.SharpLibvips;
 import dev.mediagate.testing.CloudFrontInvalidations;
 import dev.mediagate.testing.CloudFrontVerifier;
 import dev.mediagate.testing.LocalEventBus;
@@ -44,15 +45,30 @@ public final class LocalStack implements AutoCloseable {
     private final LocalEventRouter events;
     private final Optional<LocalWebhookQueue> webhooks;
 
-    /** Where the stack keeps its data, its ports (0 picks a free one), its template and its webhook receiver. */
-    public record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template, Optional<URI> webhookUrl) {
+    /**
+     * Where the stack keeps its data, its ports (0 picks a free one), its template and its webhook receiver; whether a
+     * function with native code runs in a JVM of its own (as in Lambda; tests that reach into a function's JVM turn it
+     * off), and extra settings every function gets.
+     */
+    public record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template, Optional<URI> webhookUrl,
+            boolean isolateNativeFunctions, Map<String, String> functionSettings) {
 
         public Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
-            this(dataDir, apiPort, s3Port, cdnPort, template, Optional.empty());
+            this(dataDir, apiPort, s3Port, cdnPort, template, Optional.empty(), true, Map.of());
         }
 
         public Options withWebhookUrl(URI url) {
-            return new Options(dataDir, apiPort, s3Port, cdnPort, template, Optional.of(url));
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, Optional.of(url), isolateNativeFunctions, functionSettings);
+        }
+
+        public Options withNativeFunctionsInThisJvm() {
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, false, functionSettings);
+        }
+
+        public Options withFunctionSetting(String name, String value) {
+            Map<String, String> settings = new LinkedHashMap<>(functionSettings);
+            settings.put(name, value);
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, isolateNativeFunctions, Map.copyOf(settings));
         }
 
         static Options parse(List<String> args) {
@@ -75,7 +91,7 @@ public final class LocalStack implements AutoCloseable {
                 }
                 i++;
             }
-            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath(), webhookUrl);
+            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath(), webhookUrl, true, Map.of());
         }
 
         private static URI webhookUrl(String value) {
@@ -165,7 +181,7 @@ public final class LocalStack implements AutoCloseable {
         Path webhookSecret = LocalKeys.webhookSecret(keys);
         KeyPair cloudFront = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
         KeyPair issuerKeys = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "token-issuer");
-        FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION);
+        FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION, options.isolateNativeFunctions());
         ApiGateway api = new ApiGateway(options.apiPort(), HttpRoute.from(template), functions);
         List<String> origins = new ArrayList<>(List.of("http://127.0.0.1:" + api.port(), "http://localhost:" + api.port()));
         template.parameterValue("AllowedOrigins").ifPresent(list -> List.of(list.split(",")).forEach(origin -> {
@@ -194,6 +210,9 @@ public final class LocalStack implements AutoCloseable {
         String cdnBaseUrl = "http://127.0.0.1:" + cdn.port();
         Map<String, String> overrides = new LinkedHashMap<>(overrides(s3, cdnBaseUrl, LocalKeys.privateKeyFile(keys, "cloudfront")));
         overrides.putAll(eventOverrides(aws.url(), webhookSecret));
+        // The layer's libvips in Lambda; here the same pinned package for this machine, fetched once into the cache.
+        overrides.put("LIBVIPS_PATH", SharpLibvips.library().toString());
+        overrides.putAll(options.functionSettings());
         functions.configure(overrides);
         functions.initialiseAll();
         String issuer = template.parameterValue("JwtIssuer").orElse("https://auth.example.com/");

@@ -36,7 +36,7 @@ class AsyncInvokerTest {
     @Test
     void retriesAFailingEventTwiceThenWritesItToTheDeadLetterFolder() throws Exception {
         SamTemplate template = SamTemplate.load(Path.of(getClass().getResource("/failing-template.yaml").toURI()));
-        try (AsyncInvoker invoker = new AsyncInvoker(new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION), data.resolve("dlq"), Duration.ofMillis(20), 1)) {
+        try (AsyncInvoker invoker = new AsyncInvoker(new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION, false), data.resolve("dlq"), Duration.ofMillis(20), 1)) {
             ATTEMPTS.set(0);
 
             invoker.submit("FailingFunction", "{\"Records\":[]}".getBytes(StandardCharsets.UTF_8));

@@ -19,7 +19,7 @@ final class RunningStack {
             data = Files.createTempDirectory("mediagate-test-stack");
             receiver = new WebhookReceiver();
             stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml"))
-                    .withWebhookUrl(receiver.url()), Duration.ofMillis(200));
+                    .withWebhookUrl(receiver.url()).withNativeFunctionsInThisJvm(), Duration.ofMillis(200));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;

@@ -39,6 +39,11 @@ public final class RequiredTools {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
+    /** The program on the PATH, if there. */
+    public static Optional<Path> which(String program) {
+        return onPath(program);
+    }
+
     private static Optional<Path> onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
         return Arrays.stream(path.split(File.pathSeparator)).filter(entry -> !entry.isEmpty())

@@ -14,6 +14,7 @@ import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.events.EventBus;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
+import dev.mediagate.imaging.Vips;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
     private ImageResizerHandler(Settings settings, UploadConfig upload) {
         this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
-                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
+                new ImagePipeline(ResizeConfig.from(settings), Vips.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
                 EventBus.from(settings)));
     }
 

@@ -176,14 +176,16 @@ final class MediaProcessor {
         try {
             for (MediaOutcome.Variant variant : image.variants()) {
                 String variantKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(), variant.type().extension());
-                List<String> keys = visibility == Visibility.PUBLIC ? List.of(variantKey, MediaKeys.published(variantKey)) : List.of(variantKey);
-                for (String target : keys) {
-                    s3.putObject(put -> put.bucket(bucket).key(target).contentType(variant.type().mimeType())
-                            .cacheControl(VARIANT_CACHE_CONTROL), RequestBody.fromBytes(variant.bytes()));
-                    written.add(target);
+                put(variantKey, variant.type().mimeType(), variant.bytes(), visibility, written);
+                Map<String, Manifest.AlternateEntry> alternates = new LinkedHashMap<>();
+                for (MediaOutcome.Alternate alternate : variant.alternates()) {
+                    String alternateKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(),
+                            alternate.format().extension());
+                    put(alternateKey, alternate.format().mimeType(), alternate.bytes(), visibility, written);
+                    alternates.put(alternate.format().mimeType(), new Manifest.AlternateEntry(alternateKey, alternate.bytes().length));
                 }
                 variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
-                        variant.type().mimeType(), variant.bytes().length));
+                        variant.type().mimeType(), variant.bytes().length, alternates));
             }
             return variants;
         } catch (RuntimeException e) {
@@ -195,6 +197,16 @@ final class MediaProcessor {
                 }
             }
             throw e;
+        }
+    }
+
+    /** One encoding of a variant under {@code variants/}, and for a public file under {@code public/} too. */
+    private void put(String variantKey, String contentType, byte[] bytes, Visibility visibility, List<String> written) {
+        List<String> keys = visibility == Visibility.PUBLIC ? List.of(variantKey, MediaKeys.published(variantKey)) : List.of(variantKey);
+        for (String target : keys) {
+            s3.putObject(put -> put.bucket(bucket).key(target).contentType(contentType).cacheControl(VARIANT_CACHE_CONTROL),
+                    RequestBody.fromBytes(bytes));
+            written.add(target);
         }
     }
 

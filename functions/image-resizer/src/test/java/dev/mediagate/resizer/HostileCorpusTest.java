@@ -1,5 +1,9 @@
 package dev.mediagate.resizer;
 
+import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.VariantFormat;
+import dev.mediagate.testing.SharpLibvips;
+import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mediagate.core.files.FileType;
@@ -35,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HostileCorpusTest {
 
     private static final ImagePipeline PIPELINE = new ImagePipeline(new ResizeConfig(
-            VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82));
+            VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82, Set.of(VariantFormat.WEBP)), Vips.load(SharpLibvips.library(), 1));
 
     static Stream<Arguments> corpus() {
         return Stream.of(

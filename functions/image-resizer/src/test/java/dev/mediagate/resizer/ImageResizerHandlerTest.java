@@ -1,5 +1,9 @@
 package dev.mediagate.resizer;
 
+import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.VariantFormat;
+import dev.mediagate.testing.SharpLibvips;
+import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -157,7 +161,8 @@ class ImageResizerHandlerTest {
 
         new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
         assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
-                VARIANTS + "large.jpg", VARIANTS + "manifest.json");
+                VARIANTS + "large.jpg", VARIANTS + "thumb.webp", VARIANTS + "medium.webp", VARIANTS + "large.webp",
+                VARIANTS + "manifest.json");
     }
 
     @Test
@@ -171,7 +176,8 @@ class ImageResizerHandlerTest {
         JsonNode retry = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
         assertThat(retry.get(0).get("outcome").asText()).isEqualTo("ready");
         assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
-                VARIANTS + "large.jpg", VARIANTS + "manifest.json");
+                VARIANTS + "large.jpg", VARIANTS + "thumb.webp", VARIANTS + "medium.webp", VARIANTS + "large.webp",
+                VARIANTS + "manifest.json");
     }
 
     /** Stands for the runtime stopping the process mid-invocation: an Error, which no code path handles. */
@@ -250,6 +256,17 @@ class ImageResizerHandlerTest {
         var decoded = Images.read(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + name)).asByteArray());
         assertThat(decoded.getWidth()).isEqualTo(width);
         assertThat(decoded.getHeight()).isEqualTo(height);
+        // VARIANT_FORMATS' default: the same variant as WebP, beside it, with the same headers.
+        String webpName = name.replace(".jpg", ".webp");
+        JsonNode webp = entry.at("/alternates/image~1webp");
+        assertThat(webp.get("key").asText()).isEqualTo(VARIANTS + webpName);
+        HeadObjectResponse storedWebp = head(VARIANTS + webpName);
+        assertThat(storedWebp.contentType()).isEqualTo("image/webp");
+        assertThat(storedWebp.cacheControl()).isEqualTo("public, max-age=31536000, immutable");
+        assertThat(storedWebp.contentLength()).isEqualTo(webp.get("size").asLong());
+        var decodedWebp = Images.read(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + webpName)).asByteArray());
+        assertThat(decodedWebp.getWidth()).isEqualTo(width);
+        assertThat(decodedWebp.getHeight()).isEqualTo(height);
     }
 
     private void putOriginal(byte[] bytes, String contentType) {
@@ -271,7 +288,7 @@ class ImageResizerHandlerTest {
     private static ImageResizerHandler handlerWith(S3Client s3, long maxImageBytes) {
         Settings settings = Settings.fromEnvironment();
         return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, maxImageBytes,
-                new ImagePipeline(ResizeConfig.from(settings)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer"),
+                new ImagePipeline(ResizeConfig.from(settings), Vips.load(SharpLibvips.library(), 1)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer"),
                 dev.mediagate.events.EventBus.from(settings)));
     }
 

@@ -1,5 +1,9 @@
 package dev.mediagate.resizer;
 
+import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.VariantFormat;
+import dev.mediagate.testing.SharpLibvips;
+import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mediagate.core.files.FileType;
@@ -21,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class MemoryBudgetTest {
 
     private final ImagePipeline pipeline = new ImagePipeline(new ResizeConfig(
-            VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82));
+            VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82, Set.of(VariantFormat.WEBP)), Vips.load(SharpLibvips.library(), 1));
 
     @Test
     void processesA49MegapixelJpegWithinTheHeapBudget() {

@@ -1,57 +1,41 @@
 package dev.mediagate.imaging;
 
 import dev.mediagate.core.files.FileType;
+import dev.mediagate.imaging.MediaOutcome.Alternate;
 import dev.mediagate.imaging.MediaOutcome.Image;
 import dev.mediagate.imaging.MediaOutcome.Rejected;
 import dev.mediagate.imaging.MediaOutcome.Variant;
-import dev.mediagate.imaging.Resampler.Pixels;
-import java.awt.Graphics2D;
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorConvertOp;
-import java.awt.image.ColorModel;
-import java.awt.image.DataBufferByte;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import dev.mediagate.imaging.Vips.Format;
+import dev.mediagate.imaging.Vips.Header;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.event.IIOReadWarningListener;
-import javax.imageio.stream.ImageInputStream;
 
 /**
- * Uploaded bytes in, variants out: sniff the real format, read only the header and refuse oversized sources before any
- * pixel is decoded, decode the first frame, convert to sRGB, downscale each variant, turn it upright (EXIF orientation)
- * and encode it without any metadata. A bad file becomes a {@link Rejected} outcome; only the machine's own faults
- * (memory, a missing plugin) escape as errors.
+ * Uploaded bytes in, variants out, on libvips: sniff the real format, read the header in Java and refuse oversized
+ * sources before any native code sees the bytes (libvips' own header reading checks again), then one libvips thumbnail per variant (shrink-on-load, upright by EXIF
+ * orientation, colour-managed to sRGB, never upscaled), encoded without any metadata as JPEG (PNG when transparent)
+ * and in each of {@code VARIANT_FORMATS}. A bad file becomes a {@link Rejected} outcome; only the machine's own faults
+ * escape as exceptions.
  */
 public final class ImagePipeline {
 
-    static {
-        // The disk cache only slows decoding down and writes user data to /tmp.
-        ImageIO.setUseCache(false);
-        // Fail at init, not on the first upload, when the WebP plugin is missing from the deployment.
-        if (!ImageIO.getImageReadersByMIMEType("image/webp").hasNext()) {
-            throw new IllegalStateException("the WebP ImageIO plugin is not on the classpath");
-        }
-    }
-
-    private static final double MIN_REDUCTION_FOR_FAST_DECODE = 1.5;
+    static final int PLACEHOLDER_MAX_SIDE = 24;
+    static final int PLACEHOLDER_MAX_URI_BYTES = 1024;
+    private static final String PLACEHOLDER_PREFIX = "data:image/jpeg;base64,";
 
     private final ResizeConfig config;
+    private final Vips vips;
+    private final EncoderSettings encoders;
 
-    public ImagePipeline(ResizeConfig config) {
+    public ImagePipeline(ResizeConfig config, Vips vips) {
         this.config = config;
+        this.vips = vips;
+        this.encoders = EncoderSettings.forJpegQuality(config.jpegQuality());
     }
 
     public MediaOutcome process(byte[] bytes, FileType declared) {
@@ -76,309 +60,134 @@ public final class ImagePipeline {
     }
 
     private Image image(byte[] bytes, FileType type) throws ImageRejectedException {
-        int orientation = type == FileType.GIF ? 1 : Orientation.read(bytes);
-        List<VariantSpec> largestFirst = new ArrayList<>(config.variants());
-        largestFirst.sort(Comparator.comparingLong((VariantSpec v) -> (long) v.width() * v.height()).reversed());
-        Decoded decoded = decode(bytes, type, orientation);
-        Pixels source = decoded.pixels();
-        boolean swap = Orientation.swapsAxes(orientation);
-        int uprightWidth = swap ? decoded.height() : decoded.width();
-        int uprightHeight = swap ? decoded.width() : decoded.height();
-        Map<VariantSpec, Pixels> rendered = new HashMap<>();
-        Map<VariantSpec, CompletableFuture<Variant>> encoded = new HashMap<>();
-        Pixels fullFrame = null;
-        for (VariantSpec spec : largestFirst) {
-            Plan plan = plan(decoded.width(), decoded.height(), orientation, spec).on(source, decoded.width(), decoded.height());
-            // A smaller full-frame variant is reduced from the previous one when that still leaves 2x: same quality, far less work.
-            Pixels base = !spec.cover() && fullFrame != null
-                    && fullFrame.width() >= 2 * plan.width() && fullFrame.height() >= 2 * plan.height() ? fullFrame : source;
-            Pixels stored = base == source
-                    ? Resampler.resize(source, plan.cropX(), plan.cropY(), plan.cropWidth(), plan.cropHeight(), plan.width(), plan.height())
-                    : Resampler.resize(base, 0, 0, base.width(), base.height(), plan.width(), plan.height());
-            if (!spec.cover()) {
-                fullFrame = stored;
-            }
-            Pixels upright = Orientation.apply(stored, orientation);
-            rendered.put(spec, upright);
-            encoded.put(spec, CompletableFuture.supplyAsync(() -> encode(spec.name(), upright), ForkJoinPool.commonPool()));
+        HeaderReader.Size declared = HeaderReader.read(bytes, type).orElseThrow(() ->
+                new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header"));
+        if (declared.width() * declared.height() > config.maxSourcePixels()) {
+            throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, declared.width() + "x" + declared.height()
+                    + " is more than " + config.maxSourcePixels() + " pixels");
         }
-        List<Variant> variants = new ArrayList<>();
-        for (VariantSpec spec : config.variants()) {
-            variants.add(encoded.get(spec).join());
-        }
-        Pixels placeholderSource = largestFirst.isEmpty()
-                ? Orientation.apply(source, orientation) : rendered.get(largestFirst.get(largestFirst.size() - 1));
-        return new Image(type, uprightWidth, uprightHeight, decoded.frames(), variants, Placeholder.of(placeholderSource));
-    }
+        try (Vips.Source source = vips.source(bytes)) {
+            Header header = header(source, type);
+            boolean swap = header.orientation() >= 5;
+            int uprightWidth = swap ? header.height() : header.width();
+            int uprightHeight = swap ? header.width() : header.height();
+            int frames = type == FileType.GIF || type == FileType.WEBP ? header.pages() : 1;
 
-    /** Where to crop the stored (not yet upright) pixels, and to what size to reduce them, for one variant. */
-    private record Plan(int cropX, int cropY, int cropWidth, int cropHeight, int width, int height) {
-
-        /** The same plan on pixels decoded at a reduced size: the crop scales, the variant's size does not. */
-        Plan on(Pixels decoded, int fullWidth, int fullHeight) {
-            if (decoded.width() == fullWidth && decoded.height() == fullHeight) {
-                return this;
-            }
-            double sx = (double) decoded.width() / fullWidth;
-            double sy = (double) decoded.height() / fullHeight;
-            int x = (int) Math.floor(cropX * sx);
-            int y = (int) Math.floor(cropY * sy);
-            return new Plan(x, y, Math.min(decoded.width() - x, Math.max(1, (int) Math.round(cropWidth * sx))),
-                    Math.min(decoded.height() - y, Math.max(1, (int) Math.round(cropHeight * sy))), width, height);
-        }
-    }
-
-    private static Plan plan(int sourceWidth, int sourceHeight, int orientation, VariantSpec spec) {
-        boolean swap = Orientation.swapsAxes(orientation);
-        int uprightWidth = swap ? sourceHeight : sourceWidth;
-        int uprightHeight = swap ? sourceWidth : sourceHeight;
-        int cropW = uprightWidth;
-        int cropH = uprightHeight;
-        if (spec.cover()) {
-            double boxAspect = (double) spec.width() / spec.height();
-            if ((double) uprightWidth / uprightHeight > boxAspect) {
-                cropW = Math.max(1, (int) Math.round(uprightHeight * boxAspect));
-            } else {
-                cropH = Math.max(1, (int) Math.round(uprightWidth / boxAspect));
-            }
-        }
-        double scale = Math.min(1.0, Math.min((double) spec.width() / cropW, (double) spec.height() / cropH));
-        int targetW = Math.max(1, (int) Math.round(cropW * scale));
-        int targetH = Math.max(1, (int) Math.round(cropH * scale));
-        int storedCropW = swap ? cropH : cropW;
-        int storedCropH = swap ? cropW : cropH;
-        return new Plan((sourceWidth - storedCropW) / 2, (sourceHeight - storedCropH) / 2, storedCropW, storedCropH,
-                swap ? targetH : targetW, swap ? targetW : targetH);
-    }
-
-    /**
-     * Whether a JPEG goes to the reducing decoder, and how far it may reduce (as a power of two, 0–3). Only when every
-     * variant shrinks the picture by {@value #MIN_REDUCTION_FOR_FAST_DECODE}× or more: the decoder replicates
-     * subsampled chroma where ImageIO interpolates it, a difference such a reduction leaves invisible. As far as every
-     * variant's box step would take it anyway, so the result is the same picture without the full-size pixels.
-     */
-    private OptionalInt reducedDecodeShift(int width, int height, int orientation) {
-        int factor = 8;
-        for (VariantSpec spec : config.variants()) {
-            Plan plan = plan(width, height, orientation, spec);
-            if (plan.cropWidth() < MIN_REDUCTION_FOR_FAST_DECODE * plan.width()
-                    || plan.cropHeight() < MIN_REDUCTION_FOR_FAST_DECODE * plan.height()) {
-                return OptionalInt.empty();
-            }
-            factor = Math.min(factor, Math.min(Resampler.boxFactor(plan.cropWidth(), plan.width()),
-                    Resampler.boxFactor(plan.cropHeight(), plan.height())));
-        }
-        return config.variants().isEmpty() ? OptionalInt.empty()
-                : OptionalInt.of(31 - Integer.numberOfLeadingZeros(factor));
-    }
-
-    private Variant encode(String name, Pixels pixels) {
-        boolean alpha = pixels.channels() == 4;
-        byte[] bytes = alpha ? Encoders.png(pixels) : Encoders.jpeg(pixels, config.jpegQuality());
-        return new Variant(name, bytes, alpha ? FileType.PNG : FileType.JPEG, pixels.width(), pixels.height());
-    }
-
-    /** The decoded pixels (possibly reduced while decoding) and the source's own size. */
-    private record Decoded(Pixels pixels, int width, int height, int frames) {
-    }
-
-    /**
-     * Tries each plugin for the format in turn, TwelveMonkeys first (it registers ahead of the JDK's readers, and reads
-     * CMYK/YCCK, Adobe-inverted and broken-ICC JPEGs the JDK gets wrong or refuses). Only the last failure rejects the file.
-     */
-    private Decoded decode(byte[] bytes, FileType type, int orientation) throws ImageRejectedException {
-        List<ImageReader> readers = readers(type);
-        if (readers.isEmpty()) {
-            throw new ImageRejectedException(RejectionReason.UNSUPPORTED_FORMAT, "no decoder for " + type.mimeType());
-        }
-        ImageRejectedException failure = null;
-        for (ImageReader reader : readers) {
+            List<VariantSpec> largestFirst = new ArrayList<>(config.variants());
+            largestFirst.sort(Comparator.comparingLong((VariantSpec v) -> (long) v.width() * v.height()).reversed());
+            Map<VariantSpec, Variant> made = new HashMap<>();
+            String placeholder;
+            Vips.Image previous = null;
             try {
-                return decode(bytes, type, reader, orientation);
-            } catch (ImageRejectedException e) {
-                if (e.reason() != RejectionReason.CORRUPT) {
-                    throw e;
-                }
-                failure = e;
-            } finally {
-                reader.dispose();
-            }
-        }
-        throw failure;
-    }
-
-    private Decoded decode(byte[] bytes, FileType type, ImageReader reader, int orientation) throws ImageRejectedException {
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(input, false, true);
-            int width;
-            int height;
-            try {
-                width = reader.getWidth(0);
-                height = reader.getHeight(0);
-            } catch (IOException | RuntimeException e) {
-                throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header", e);
-            }
-            if (width <= 0 || height <= 0) {
-                throw new ImageRejectedException(RejectionReason.CORRUPT, "the header declares no pixels");
-            }
-            if ((long) width * height > config.maxSourcePixels()) {
-                throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, width + "x" + height
-                        + " is more than " + config.maxSourcePixels() + " pixels");
-            }
-            int frames = frames(reader, type);
-            OptionalInt fastShift = type == FileType.JPEG ? reducedDecodeShift(width, height, orientation) : OptionalInt.empty();
-            if (fastShift.isPresent()) {
-                int shift = fastShift.getAsInt();
-                try {
-                    Pixels reduced = ScaledJpegDecoder.decode(bytes, shift);
-                    if (reduced.width() == (width + (1 << shift) - 1) >> shift
-                            && reduced.height() == (height + (1 << shift) - 1) >> shift) {
-                        return new Decoded(reduced, width, height, frames);
+                for (VariantSpec spec : largestFirst) {
+                    Vips.Image image = render(source, spec, uprightWidth, uprightHeight, previous);
+                    if (previous != null) {
+                        previous.close();
                     }
-                } catch (ScaledJpegDecoder.Unsupported e) {
-                    // progressive, CMYK, ICC-tagged or damaged: the full decoder below takes it and judges it
+                    previous = image;
+                    made.put(spec, encode(spec.name(), image));
+                }
+                placeholder = placeholder(previous);
+            } finally {
+                if (previous != null) {
+                    previous.close();
                 }
             }
-            TruncationWatch truncation = new TruncationWatch();
-            reader.addIIOReadWarningListener(truncation);
-            BufferedImage image;
-            try {
-                image = reader.read(0);
-            } catch (IOException | RuntimeException e) {
-                throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data cannot be decoded", e);
+            List<Variant> variants = new ArrayList<>();
+            for (VariantSpec spec : config.variants()) {
+                variants.add(made.get(spec));
             }
-            if (truncation.truncated) {
-                throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data ends early");
-            }
-            return new Decoded(toPixels(image), width, height, frames);
-        } catch (IOException e) {
-            throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType(), e);
+            return new Image(type, uprightWidth, uprightHeight, frames, variants, placeholder);
+        } catch (Vips.Failure e) {
+            throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data cannot be decoded: "
+                    + e.getMessage());
         }
     }
 
-    private static List<ImageReader> readers(FileType type) {
-        List<ImageReader> readers = new ArrayList<>();
-        ImageIO.getImageReadersByMIMEType(type.mimeType()).forEachRemaining(readers::add);
-        return readers;
+    private Header header(Vips.Source source, FileType type) throws ImageRejectedException {
+        Header header;
+        try {
+            header = vips.header(source);
+        } catch (Vips.Failure e) {
+            throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header: " + e.getMessage());
+        }
+        if (header.width() <= 0 || header.height() <= 0) {
+            throw new ImageRejectedException(RejectionReason.CORRUPT, "the header declares no pixels");
+        }
+        if ((long) header.width() * header.height() > config.maxSourcePixels()) {
+            throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, header.width() + "x" + header.height()
+                    + " is more than " + config.maxSourcePixels() + " pixels");
+        }
+        return header;
     }
 
-    private static int frames(ImageReader reader, FileType type) {
-        if (type != FileType.GIF && type != FileType.WEBP) {
-            return 1;
+    /**
+     * One variant's pixels, upright and in sRGB. A fit variant is reduced from the previous (larger, fit) one when that
+     * still leaves 2x: the same picture for far less work. A cover variant's box is first shrunk to the largest crop of
+     * its shape the source holds, so a small source is cropped, never enlarged.
+     */
+    private Vips.Image render(Vips.Source source, VariantSpec spec, int uprightWidth, int uprightHeight, Vips.Image previous)
+            throws Vips.Failure {
+        if (spec.cover()) {
+            double aspect = (double) spec.width() / spec.height();
+            int cropWidth = Math.min(uprightWidth, (int) Math.round(uprightHeight * aspect));
+            int cropHeight = Math.min(uprightHeight, (int) Math.round(uprightWidth / aspect));
+            double scale = Math.min(1.0, (double) spec.width() / Math.max(1, cropWidth));
+            return vips.thumbnail(source, Math.max(1, Math.min(spec.width(), (int) Math.round(cropWidth * scale))),
+                    Math.max(1, Math.min(spec.height(), (int) Math.round(cropHeight * scale))), true);
+        }
+        if (previous != null && !previousWasCover(previous, uprightWidth, uprightHeight)
+                && previous.width() >= 2 * Math.min(spec.width(), uprightWidth)
+                && previous.height() >= 2 * Math.min(spec.height(), uprightHeight)) {
+            return vips.thumbnail(previous, spec.width(), spec.height());
+        }
+        return vips.thumbnail(source, spec.width(), spec.height(), false);
+    }
+
+    /** Whether an earlier variant has another shape than the source (a crop), so it cannot stand in for it. */
+    private static boolean previousWasCover(Vips.Image previous, int uprightWidth, int uprightHeight) {
+        double ours = (double) uprightWidth / uprightHeight;
+        double theirs = (double) previous.width() / previous.height();
+        return Math.abs(ours - theirs) > 0.02 * ours;
+    }
+
+    private Variant encode(String name, Vips.Image image) throws Vips.Failure {
+        boolean translucent = vips.translucent(image);
+        Vips.Image pixels = image;
+        if (!translucent && image.bands() == 2 || !translucent && image.bands() == 4) {
+            pixels = vips.withoutAlpha(image);
         }
         try {
-            return Math.max(1, reader.getNumImages(true));
-        } catch (IOException | RuntimeException e) {
-            return 1;
-        }
-    }
-
-    /** Decoders report a cut-off file as a warning and hand back a half-grey picture: that is a corrupt upload. */
-    private static final class TruncationWatch implements IIOReadWarningListener {
-        boolean truncated;
-
-        @Override
-        public void warningOccurred(ImageReader source, String warning) {
-            String text = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
-            if (text.contains("premature end") || text.contains("truncated") || text.contains("unexpected end")) {
-                truncated = true;
+            byte[] main = vips.save(pixels, translucent ? Format.PNG : Format.JPEG, config.jpegQuality(), 0);
+            List<Alternate> alternates = new ArrayList<>();
+            for (VariantFormat format : VariantFormat.values()) {
+                if (config.formats().contains(format)) {
+                    alternates.add(new Alternate(format, format == VariantFormat.WEBP
+                            ? vips.save(pixels, Format.WEBP, encoders.webpQuality(), encoders.webpEffort())
+                            : vips.save(pixels, Format.AVIF, encoders.avifQuality(), encoders.avifEffort())));
+                }
+            }
+            return new Variant(name, main, translucent ? FileType.PNG : FileType.JPEG, pixels.width(), pixels.height(), alternates);
+        } finally {
+            if (pixels != image) {
+                pixels.close();
             }
         }
     }
 
-    /**
-     * Any decoded picture as 8-bit sRGB: 3 channels (BGR) when opaque, 4 (ABGR, premultiplied) when any pixel is
-     * not fully opaque. ICC profiles and CMYK go through the colour management module; grey is copied as stored.
-     */
-    static Pixels toPixels(BufferedImage image) {
-        ColorModel model = image.getColorModel();
-        int width = image.getWidth();
-        int height = image.getHeight();
-        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && model.getColorSpace().isCS_sRGB()) {
-            return new Pixels(((DataBufferByte) image.getRaster().getDataBuffer()).getData(), width, height, 3);
-        }
-        if (!(model instanceof IndexColorModel) && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-            return grey(image.getRaster(), model.hasAlpha());
-        }
-        BufferedImage source = image;
-        if (!(model instanceof IndexColorModel) && !model.getColorSpace().isCS_sRGB()) {
-            BufferedImage converted = new BufferedImage(width, height,
-                    model.hasAlpha() ? BufferedImage.TYPE_4BYTE_ABGR : BufferedImage.TYPE_3BYTE_BGR);
-            new ColorConvertOp(null).filter(image, converted);
-            source = converted;
-        }
-        if (!model.hasAlpha()) {
-            return draw(source, BufferedImage.TYPE_3BYTE_BGR, 3);
-        }
-        Pixels premultiplied = draw(source, BufferedImage.TYPE_4BYTE_ABGR_PRE, 4);
-        return isOpaque(premultiplied) ? dropAlpha(premultiplied) : premultiplied;
-    }
-
-    private static Pixels draw(BufferedImage source, int type, int channels) {
-        if (source.getType() == type) {
-            return new Pixels(((DataBufferByte) source.getRaster().getDataBuffer()).getData(),
-                    source.getWidth(), source.getHeight(), channels);
-        }
-        BufferedImage target = new BufferedImage(source.getWidth(), source.getHeight(), type);
-        Graphics2D graphics = target.createGraphics();
-        graphics.drawImage(source, 0, 0, null);
-        graphics.dispose();
-        return new Pixels(((DataBufferByte) target.getRaster().getDataBuffer()).getData(),
-                source.getWidth(), source.getHeight(), channels);
-    }
-
-    /** Grey (8 or 16 bit, with or without alpha) as stored: Java would treat it as linear and brighten it. */
-    private static Pixels grey(Raster raster, boolean alpha) {
-        int width = raster.getWidth();
-        int height = raster.getHeight();
-        int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
-        int channels = alpha ? 4 : 3;
-        byte[] out = new byte[width * height * channels];
-        int[] row = new int[width * raster.getNumBands()];
-        int q = 0;
-        boolean opaque = true;
-        for (int y = 0; y < height; y++) {
-            raster.getPixels(0, y, width, 1, row);
-            for (int x = 0; x < width; x++) {
-                int grey = row[x * raster.getNumBands()] >> shift;
-                if (alpha) {
-                    int a = row[x * 2 + 1] >> shift;
-                    opaque &= a == 255;
-                    int g = (grey * a + 127) / 255;
-                    out[q++] = (byte) a;
-                    out[q++] = (byte) g;
-                    out[q++] = (byte) g;
-                    out[q++] = (byte) g;
-                } else {
-                    out[q++] = (byte) grey;
-                    out[q++] = (byte) grey;
-                    out[q++] = (byte) grey;
+    /** A tiny blurred preview, as a JPEG data URI of at most {@value #PLACEHOLDER_MAX_URI_BYTES} characters, on white. */
+    private String placeholder(Vips.Image smallest) throws Vips.Failure {
+        try (Vips.Image tiny = vips.thumbnail(smallest, PLACEHOLDER_MAX_SIDE, PLACEHOLDER_MAX_SIDE)) {
+            boolean alpha = tiny.bands() == 2 || tiny.bands() == 4;
+            try (Vips.Image flat = alpha ? vips.onWhite(tiny) : null) {
+                Vips.Image pixels = flat != null ? flat : tiny;
+                for (int quality = 50; ; quality -= 10) {
+                    String uri = PLACEHOLDER_PREFIX + Base64.getEncoder().encodeToString(vips.save(pixels, Format.JPEG, quality, 0));
+                    if (uri.length() <= PLACEHOLDER_MAX_URI_BYTES || quality <= 10) {
+                        return uri;
+                    }
                 }
             }
         }
-        Pixels pixels = new Pixels(out, width, height, channels);
-        return alpha && opaque ? dropAlpha(pixels) : pixels;
     }
-
-    private static boolean isOpaque(Pixels abgr) {
-        byte[] data = abgr.data();
-        for (int i = 0; i < data.length; i += 4) {
-            if (data[i] != (byte) 0xFF) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Pixels dropAlpha(Pixels abgr) {
-        byte[] in = abgr.data();
-        byte[] out = new byte[abgr.width() * abgr.height() * 3];
-        for (int i = 0, q = 0; i < in.length; i += 4) {
-            out[q++] = in[i + 1];
-            out[q++] = in[i + 2];
-            out[q++] = in[i + 3];
-        }
-        return new Pixels(out, abgr.width(), abgr.height(), 3);
-    }
-
 }

@@ -27,7 +27,15 @@ public sealed interface MediaOutcome {
         }
     }
 
-    /** One encoded variant, stripped of all metadata. */
-    record Variant(String name, byte[] bytes, FileType type, int width, int height) {
+    /** One encoded variant (JPEG, or PNG when it has transparency) and the same pixels in each extra format, all without metadata. */
+    record Variant(String name, byte[] bytes, FileType type, int width, int height, List<Alternate> alternates) {
+
+        public Variant {
+            alternates = List.copyOf(alternates);
+        }
+    }
+
+    /** The variant in one of {@code VARIANT_FORMATS}. */
+    record Alternate(VariantFormat format, byte[] bytes) {
     }
 }

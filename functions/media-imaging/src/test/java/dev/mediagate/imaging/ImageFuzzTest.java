@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mediagate.core.files.FileType;
+import dev.mediagate.testing.SharpLibvips;
+import java.util.Set;
 
 /**
  * Fuzz targets (Jazzer) for the image engine. Under {@code ./mvnw verify} each runs for a bounded time (see the README);
  * without {@code JAZZER_FUZZ} they replay their regression inputs from {@code src/test/resources/.../ImageFuzzTestInputs}.
- * The property: whatever the bytes, the engine answers with an outcome and never throws.
+ * The property: whatever the bytes, the engine answers with an outcome and never throws; the second target drives
+ * libvips through the binding (a native crash there ends the fuzzing JVM, which fails the build).
  */
 class ImageFuzzTest {
 
+    private static final Vips VIPS = Vips.load(SharpLibvips.library(), 1);
+
     private static final ImagePipeline PIPELINE = new ImagePipeline(new ResizeConfig(
-            VariantSpec.parseList("VARIANTS", "thumb=64x64,square=32x32:cover"), 4_000_000L, 82));
+            VariantSpec.parseList("VARIANTS", "thumb=64x64,square=32x32:cover"), 4_000_000L, 82, Set.of(VariantFormat.WEBP)), VIPS);
 
     /** No pixel allowed: every image is refused right after its header, so this fuzzes the sniffer and header readers. */
     private static final ImagePipeline HEADER_ONLY = new ImagePipeline(new ResizeConfig(
-            VariantSpec.parseList("VARIANTS", "thumb=64x64"), 0L, 82));
+            VariantSpec.parseList("VARIANTS", "thumb=64x64"), 0L, 82, Set.of()), VIPS);
 
     @FuzzTest(maxDuration = "30s")
     void readingTheHeaderOfAnyBytesEndsInAnOutcome(byte[] bytes) {

@@ -1,49 +1,56 @@
 package dev.mediagate.api.files;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Map;
 
 /** The {@code GET /files/{fileId}} body; absent fields are left out, as the contract lists them per status. */
 public record FileView(String fileId, String owner, String visibility, String status, String filename, String contentType,
         Long size, Integer width, Integer height, String reason, String placeholder, Link original,
-        Map<String, VariantLink> variants, Instant urlsExpireAt) {
+        Map<String, VariantLink> variants, Map<String, String> srcset, Instant urlsExpireAt) {
 
     /** Uploaded, no manifest yet. */
     static FileView processing(String fileId, String owner, String visibility, String filename, String contentType, long size) {
         return new FileView(fileId, owner, visibility, "processing", filename, contentType, size, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** Refused by the resizer: the reason, never a URL. */
     static FileView rejected(String fileId, String owner, String visibility, String filename, String contentType, long size,
             String reason) {
         return new FileView(fileId, owner, visibility, "rejected", filename, contentType, size, null, null, reason, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** A ready document: its signed original only. */
     static FileView readyDocument(String fileId, String owner, String visibility, String filename, String contentType, long size,
             Link original, Instant urlsExpireAt) {
         return new FileView(fileId, owner, visibility, "ready", filename, contentType, size, null, null, null, null, original,
-                null, urlsExpireAt);
+                null, null, urlsExpireAt);
     }
 
-    /** A ready image: upright dimensions, the placeholder, the signed original and the variants' URLs. */
+    /** A ready image: upright dimensions, the placeholder, the signed original, the variants' URLs and their srcsets. */
     static FileView readyImage(String fileId, String owner, String visibility, String filename, String contentType, long size,
-            int width, int height, String placeholder, Link original, Map<String, VariantLink> variants, Instant urlsExpireAt) {
+            int width, int height, String placeholder, Link original, Map<String, VariantLink> variants,
+            Map<String, String> srcset, Instant urlsExpireAt) {
         return new FileView(fileId, owner, visibility, "ready", filename, contentType, size, width, height, null, placeholder,
-                original, variants, urlsExpireAt);
+                original, variants, srcset, urlsExpireAt);
     }
 
     /** As a share link's holder sees it: whose file it is stays unsaid. */
     public FileView withoutOwner() {
         return new FileView(fileId, null, visibility, status, filename, contentType, size, width, height, reason, placeholder,
-                original, variants, urlsExpireAt);
+                original, variants, srcset, urlsExpireAt);
     }
 
     public record Link(String url) {
     }
 
-    public record VariantLink(String url, int width, int height, String contentType, long size) {
+    /** A variant's URL and, by media type, the URLs of the same pixels in the extra formats. */
+    public record VariantLink(String url, int width, int height, String contentType, long size,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, AlternateLink> alternates) {
+    }
+
+    public record AlternateLink(String url, long size) {
     }
 }

@@ -50,10 +50,37 @@ public class FileViews {
                     source.contentType(), source.size(), original, signed.expiresAt());
         }
         Map<String, FileView.VariantLink> variants = new LinkedHashMap<>();
-        manifest.variants().forEach((name, variant) -> variants.put(name, new FileView.VariantLink(
-                signed.variantUrls().get(name), variant.width(), variant.height(), variant.contentType(), variant.size())));
+        manifest.variants().forEach((name, variant) -> {
+            Map<String, FileView.AlternateLink> alternates = new LinkedHashMap<>();
+            variant.alternates().forEach((type, alternate) -> alternates.put(type,
+                    new FileView.AlternateLink(signed.alternateUrls().get(name).get(type), alternate.size())));
+            variants.put(name, new FileView.VariantLink(signed.variantUrls().get(name), variant.width(), variant.height(),
+                    variant.contentType(), variant.size(), alternates));
+        });
         return FileView.readyImage(fileId.value(), owner.value(), manifest.visibility(), source.filename(), source.contentType(),
-                source.size(), source.width(), source.height(), manifest.placeholder(), original, variants, signed.expiresAt());
+                source.size(), source.width(), source.height(), manifest.placeholder(), original, variants,
+                srcset(source, variants), signed.expiresAt());
+    }
+
+    /**
+     * Per media type, the variants that show the whole picture (not a {@code cover} crop: those have the source's
+     * shape, to a pixel of rounding) in ascending width, as {@code <img srcset>} wants them.
+     */
+    static Map<String, String> srcset(Manifest.Source source, Map<String, FileView.VariantLink> variants) {
+        List<FileView.VariantLink> whole = variants.values().stream()
+                .filter(variant -> Math.abs((long) variant.width() * source.height() - (long) variant.height() * source.width())
+                        <= Math.max(source.width(), source.height()))
+                .sorted(java.util.Comparator.comparingInt(FileView.VariantLink::width))
+                .toList();
+        Map<String, List<String>> candidates = new LinkedHashMap<>();
+        for (FileView.VariantLink variant : whole) {
+            candidates.computeIfAbsent(variant.contentType(), type -> new ArrayList<>()).add(variant.url() + " " + variant.width() + "w");
+            variant.alternates().forEach((type, alternate) ->
+                    candidates.computeIfAbsent(type, t -> new ArrayList<>()).add(alternate.url() + " " + variant.width() + "w"));
+        }
+        Map<String, String> srcset = new LinkedHashMap<>();
+        candidates.forEach((type, list) -> srcset.put(type, String.join(", ", list)));
+        return srcset;
     }
 
     /** URLs for a ready file's original and the variants {@code wanted} names: at most one RSA signature. */
@@ -63,19 +90,26 @@ public class FileViews {
         keys.add(manifest.source().key());
         manifest.variants().forEach((name, variant) -> {
             if (wanted.test(name) && !published) {
-                keys.add(variant.key());
+                keys.addAll(variant.keys());
             }
         });
         CdnSigner.Links links = signer.fileLinks(owner, fileId, keys, notAfter);
         Map<String, String> variantUrls = new LinkedHashMap<>();
+        Map<String, Map<String, String>> alternateUrls = new LinkedHashMap<>();
         manifest.variants().forEach((name, variant) -> {
             if (wanted.test(name)) {
                 variantUrls.put(name, published ? signer.publicUrl(variant.key()) : links.urls().get(variant.key()));
+                Map<String, String> alternates = new LinkedHashMap<>();
+                variant.alternates().forEach((type, alternate) -> alternates.put(type,
+                        published ? signer.publicUrl(alternate.key()) : links.urls().get(alternate.key())));
+                alternateUrls.put(name, alternates);
             }
         });
-        return new Signed(links.urls().get(manifest.source().key()), variantUrls, links.expiresAt());
+        return new Signed(links.urls().get(manifest.source().key()), variantUrls, alternateUrls, links.expiresAt());
     }
 
-    public record Signed(String originalUrl, Map<String, String> variantUrls, Instant expiresAt) {
+    /** The original's URL, each wanted variant's, and by variant name and media type its alternates'. */
+    public record Signed(String originalUrl, Map<String, String> variantUrls, Map<String, Map<String, String>> alternateUrls,
+            Instant expiresAt) {
     }
 }

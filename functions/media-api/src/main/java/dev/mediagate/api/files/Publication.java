@@ -60,8 +60,10 @@ class Publication {
             return current;
         }
         for (Manifest.VariantEntry variant : current.variants().values()) {
-            String privateKey = MediaKeys.unpublished(variant.key());
-            catalog.copy(privateKey, MediaKeys.published(privateKey));
+            for (String key : variant.keys()) {
+                String privateKey = MediaKeys.unpublished(key);
+                catalog.copy(privateKey, MediaKeys.published(privateKey));
+            }
         }
         Manifest published = current.withVisibility(Visibility.PUBLIC, false, now());
         catalog.putManifest(owner, fileId, published);

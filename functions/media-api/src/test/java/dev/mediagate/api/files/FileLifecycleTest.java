@@ -68,6 +68,15 @@ class FileLifecycleTest {
                 body.at("/variants/large/url").asText());
         assertThat(urls).allSatisfy(url -> assertThat(refusal(url)).as(url).isNull());
         assertThat(urls.get(0)).startsWith(CdnKeys.CDN_BASE_URL + "/" + ORIGINAL + "?");
+        String thumbWebp = body.at("/variants/thumb/alternates/image~1webp/url").asText();
+        assertThat(thumbWebp).startsWith(CdnKeys.CDN_BASE_URL + "/" + VARIANTS + "thumb.webp?");
+        assertThat(refusal(thumbWebp)).isNull();
+        assertThat(body.at("/variants/thumb/alternates/image~1webp/size").asLong()).isEqualTo(7);
+        // Whole-picture variants only (not the square avatar crop), narrowest first, per format.
+        assertThat(body.at("/srcset/image~1jpeg").asText()).isEqualTo(
+                body.at("/variants/thumb/url").asText() + " 240w, " + body.at("/variants/large/url").asText() + " 1536w");
+        assertThat(body.at("/srcset/image~1webp").asText()).isEqualTo(
+                thumbWebp + " 240w, " + body.at("/variants/large/alternates/image~1webp/url").asText() + " 1536w");
 
         assertThat(invoke(event("api-delete-file.json")).status()).isEqualTo(204);
         assertThat(keys()).isEmpty();
@@ -145,11 +154,17 @@ class FileLifecycleTest {
         boolean ready = Manifest.READY.equals(status);
         Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
         if (ready) {
-            variants.put("thumb", new Manifest.VariantEntry(VARIANTS + "thumb.jpg", 240, 320, "image/jpeg", 10));
-            variants.put("large", new Manifest.VariantEntry(VARIANTS + "large.jpg", 1536, 2048, "image/jpeg", 20));
+            variants.put("large", new Manifest.VariantEntry(VARIANTS + "large.jpg", 1536, 2048, "image/jpeg", 20,
+                    Map.of("image/webp", new Manifest.AlternateEntry(VARIANTS + "large.webp", 15))));
+            variants.put("avatar", new Manifest.VariantEntry(VARIANTS + "avatar.jpg", 128, 128, "image/jpeg", 5,
+                    Map.of("image/webp", new Manifest.AlternateEntry(VARIANTS + "avatar.webp", 4))));
+            variants.put("thumb", new Manifest.VariantEntry(VARIANTS + "thumb.jpg", 240, 320, "image/jpeg", 10,
+                    Map.of("image/webp", new Manifest.AlternateEntry(VARIANTS + "thumb.webp", 7))));
             for (Manifest.VariantEntry variant : variants.values()) {
-                s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(variant.key()).contentType("image/jpeg"),
-                        RequestBody.fromBytes(new byte[(int) variant.size()]));
+                for (String key : variant.keys()) {
+                    s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(key).contentType(key.endsWith(".webp") ? "image/webp" : "image/jpeg"),
+                            RequestBody.fromBytes(new byte[(int) variant.size()]));
+                }
             }
         }
         Manifest manifest = new Manifest(1, FILE_ID, status, reason, "private",

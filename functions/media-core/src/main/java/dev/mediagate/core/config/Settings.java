@@ -28,6 +28,11 @@ public final class Settings {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** Whether the setting is present at all, even empty (where empty means something else than the default). */
+    public boolean isSet(String name) {
+        return lookup.apply(name) != null;
+    }
+
     public String required(String name) {
         return optional(name).orElseThrow(() -> new ConfigurationException(name, "is required but not set"));
     }

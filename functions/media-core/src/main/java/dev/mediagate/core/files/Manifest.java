@@ -41,7 +41,28 @@ public record Manifest(int version, String fileId, String status, String reason,
             @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated) {
     }
 
-    public record VariantEntry(String key, int width, int height, String contentType, long size) {
+    /** One variant; {@code alternates} are the same pixels in the extra formats, by media type ({@code VARIANT_FORMATS}). */
+    public record VariantEntry(String key, int width, int height, String contentType, long size,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, AlternateEntry> alternates) {
+
+        public VariantEntry {
+            alternates = alternates == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(alternates));
+        }
+
+        public VariantEntry(String key, int width, int height, String contentType, long size) {
+            this(key, width, height, contentType, size, Map.of());
+        }
+
+        /** Every object this variant is stored as: its own key, then each alternate's. */
+        public java.util.List<String> keys() {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            keys.add(key);
+            alternates.values().forEach(alternate -> keys.add(alternate.key()));
+            return keys;
+        }
+    }
+
+    public record AlternateEntry(String key, long size) {
     }
 
     public boolean isReady() {
@@ -63,12 +84,19 @@ public record Manifest(int version, String fileId, String status, String reason,
     public Manifest withVisibility(Visibility target, boolean pending, String changedAt) {
         Map<String, VariantEntry> moved = new LinkedHashMap<>();
         variants.forEach((name, variant) -> {
-            String privateKey = MediaKeys.unpublished(variant.key());
-            moved.put(name, new VariantEntry(target == Visibility.PUBLIC ? MediaKeys.published(privateKey) : privateKey,
-                    variant.width(), variant.height(), variant.contentType(), variant.size()));
+            Map<String, AlternateEntry> alternates = new LinkedHashMap<>();
+            variant.alternates().forEach((type, alternate) ->
+                    alternates.put(type, new AlternateEntry(keyFor(target, alternate.key()), alternate.size())));
+            moved.put(name, new VariantEntry(keyFor(target, variant.key()), variant.width(), variant.height(),
+                    variant.contentType(), variant.size(), alternates));
         });
         return new Manifest(version, fileId, status, reason, target.code(), source, moved, placeholder, processedAt,
                 pending ? Boolean.TRUE : null, changedAt);
+    }
+
+    private static String keyFor(Visibility target, String key) {
+        String privateKey = MediaKeys.unpublished(key);
+        return target == Visibility.PUBLIC ? MediaKeys.published(privateKey) : privateKey;
     }
 
     public byte[] toJson() {
