@@ -155,7 +155,17 @@
       image.alt = file.filename;
       if (file.placeholder) { image.style.backgroundImage = `url("${file.placeholder}")`; }
       image.src = thumbSource(file, file.variants.thumb);
-      open.append(image);
+      // The WebP alternate where the browser takes it, the JPEG/PNG otherwise: <picture> picks by type.
+      const picture = document.createElement("picture");
+      const webp = (file.variants.thumb.alternates || {})["image/webp"];
+      if (webp) {
+        const source = document.createElement("source");
+        source.type = "image/webp";
+        source.srcset = thumbSource(file, webp);
+        picture.append(source);
+      }
+      picture.append(image);
+      open.append(picture);
       open.addEventListener("click", () => {
         const large = file.variants.large || file.variants.medium || file.variants.thumb;
         $("viewer-title").textContent = file.filename;

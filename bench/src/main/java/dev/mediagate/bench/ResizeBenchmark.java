@@ -37,7 +37,7 @@ import javax.imageio.ImageIO;
 public final class ResizeBenchmark {
 
     private static final List<VariantSpec> VARIANTS = VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS);
-    private static final int RUNS = 7;
+    private static final int ROUNDS = 9;
 
     private ResizeBenchmark() {
     }
@@ -62,21 +62,42 @@ public final class ResizeBenchmark {
             }
             byte[] bytes = Files.readAllBytes(photo);
             String mp = size[0] * size[1] / 1_000_000 + " MP";
-            double vipsMs = vipsthumbnail ? vipsMillis(photo, work, threads) : Double.NaN;
-            double jpegMs = millis(jpegOnly, bytes, RUNS);
-            double webpMs = millis(withWebp, bytes, RUNS);
+            // Interleaved rounds, so that a slow minute of this shared machine hits every contender alike.
+            Samples samples = new Samples();
+            for (int round = 0; round < ROUNDS; round++) {
+                if (vipsthumbnail) {
+                    samples.add("vips", vipsMillis(photo, work, threads));
+                }
+                double jpeg = millis(jpegOnly, bytes, 3);
+                double webp = millis(withWebp, bytes, 3);
+                samples.add("jpeg", jpeg);
+                samples.add("webp", webp);
+                if (node) {
+                    double sharpJpeg = sharpMillis(sharp, photo, "jpeg", threads);
+                    double sharpWebp = sharpMillis(sharp, photo, "webp", threads);
+                    samples.add("sharp-jpeg", sharpJpeg);
+                    samples.add("sharp-webp", sharpWebp);
+                    // Paired within the round: what a slow minute does to both cancels out of the ratio.
+                    samples.add("ratio-jpeg", jpeg / sharpJpeg);
+                    samples.add("ratio-webp", webp / sharpWebp);
+                }
+            }
+            double vipsMs = samples.median("vips");
+            double jpegMs = samples.median("jpeg");
+            double webpMs = samples.median("webp");
             double avifMs = millis(withAvif, bytes, 3);
-            System.out.printf("%s (%d KiB): vipsthumbnail x3 %.0f ms%n", mp, bytes.length / 1024, vipsMs);
+            System.out.printf("%s (%d KiB), medians of %d interleaved rounds: vipsthumbnail x3 %.0f ms%n", mp, bytes.length / 1024,
+                    ROUNDS, vipsMs);
             System.out.printf("  mediagate JPEG set        %5.0f ms  %.2fx vipsthumbnail x3%n", jpegMs, jpegMs / vipsMs);
             System.out.printf("  mediagate JPEG+WebP set   %5.0f ms  %.2fx vipsthumbnail x3%n", webpMs, webpMs / vipsMs);
             System.out.printf("  mediagate JPEG+AVIF set   %5.0f ms  %.2fx vipsthumbnail x3%n", avifMs, avifMs / vipsMs);
             if (node) {
-                double sharpJpeg = sharpMillis(sharp, photo, "jpeg", threads);
-                double sharpWebp = sharpMillis(sharp, photo, "webp", threads);
-                System.out.printf("  sharp JPEG set            %5.0f ms  %.2fx vipsthumbnail x3 (mediagate takes %.2fx sharp's time)%n",
-                        sharpJpeg, sharpJpeg / vipsMs, jpegMs / sharpJpeg);
-                System.out.printf("  sharp JPEG+WebP set       %5.0f ms  %.2fx vipsthumbnail x3 (mediagate takes %.2fx sharp's time)%n",
-                        sharpWebp, sharpWebp / vipsMs, webpMs / sharpWebp);
+                double sharpJpeg = samples.median("sharp-jpeg");
+                double sharpWebp = samples.median("sharp-webp");
+                System.out.printf("  sharp JPEG set            %5.0f ms  %.2fx vipsthumbnail x3; mediagate/sharp per round: median %.2f%n",
+                        sharpJpeg, sharpJpeg / vipsMs, samples.median("ratio-jpeg"));
+                System.out.printf("  sharp JPEG+WebP set       %5.0f ms  %.2fx vipsthumbnail x3; mediagate/sharp per round: median %.2f%n",
+                        sharpWebp, sharpWebp / vipsMs, samples.median("ratio-webp"));
             } else {
                 System.out.println("  sharp not installed (cd bench/sharp && npm ci)");
             }
@@ -163,10 +184,25 @@ public final class ResizeBenchmark {
         }
     }
 
+    /** Timings by contender. */
+    private static final class Samples {
+        private final java.util.Map<String, List<Double>> values = new java.util.HashMap<>();
+
+        void add(String contender, double millis) {
+            values.computeIfAbsent(contender, c -> new ArrayList<>()).add(millis);
+        }
+
+        double median(String contender) {
+            List<Double> sorted = new ArrayList<>(values.getOrDefault(contender, List.of(Double.NaN)));
+            sorted.sort(null);
+            return sorted.get(sorted.size() / 2);
+        }
+    }
+
     private static double vipsMillis(Path photo, Path work, int threads) throws Exception {
-        long[] times = new long[RUNS];
+        long[] times = new long[3];
         List<String> environment = List.of("VIPS_CONCURRENCY=" + threads);
-        for (int i = -1; i < RUNS; i++) {
+        for (int i = -1; i < times.length; i++) {
             long start = System.nanoTime();
             for (String size : List.of("2048", "1024", "320")) {
                 run(environment, "vipsthumbnail", photo.toString(), "--size", size + "x" + size, "-o",
@@ -180,7 +216,7 @@ public final class ResizeBenchmark {
     }
 
     private static double sharpMillis(Path sharp, Path photo, String set, int threads) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("node", "variants.mjs", photo.toString(), Integer.toString(RUNS), set)
+        ProcessBuilder builder = new ProcessBuilder("node", "variants.mjs", photo.toString(), "3", set)
                 .directory(sharp.toFile()).redirectErrorStream(true);
         builder.environment().put("UV_THREADPOOL_SIZE", Integer.toString(threads));
         Process process = builder.start();

@@ -78,6 +78,8 @@ class DemoPageBrowserTest {
             assertThat(bars).hasSize(2).allSatisfy(bar -> assertThat(bar.getDomProperty("value")).isEqualTo("100"));
             assertThat(browser.findElements(By.cssSelector("#gallery img"))).extracting(image -> image.getDomProperty("alt"))
                     .containsExactlyInAnyOrder("sunset.jpg", "Été diagram.png");
+            assertThat(browser.findElements(By.cssSelector("#gallery img"))).as("the browser took the WebP alternates")
+                    .extracting(image -> image.getDomProperty("currentSrc")).allMatch(url -> url.endsWith(".webp"));
 
             WebElement publish = browser.findElement(By.cssSelector("[aria-label='Make public: sunset.jpg']"));
             ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", publish);

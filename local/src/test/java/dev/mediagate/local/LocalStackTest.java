@@ -70,7 +70,17 @@ class LocalStackTest {
             Path saved = Files.write(data.resolve(fileId + "-" + name + ".jpg"), variant);
             assertThat(exiftoolGroups(saved)).as(name + ": metadata exiftool finds")
                     .doesNotContain("EXIF", "GPS", "XMP", "ICC", "IPTC", "Photoshop", "File:Comment");
+            HttpResponse<byte[]> webp = http.send(HttpRequest.newBuilder(URI.create(
+                    file.at("/variants/" + name + "/alternates/image~1webp/url").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(webp.statusCode()).as(name + ".webp").isEqualTo(200);
+            assertThat(webp.headers().firstValue("Content-Type")).hasValue("image/webp");
+            assertThat(Images.read(webp.body()).getWidth()).isEqualTo(file.at("/variants/" + name + "/width").asInt());
+            Path savedWebp = Files.write(data.resolve(fileId + "-" + name + ".webp"), webp.body());
+            assertThat(exiftoolGroups(savedWebp)).as(name + ".webp: metadata exiftool finds")
+                    .doesNotContain("EXIF", "GPS", "XMP", "ICC", "IPTC", "Photoshop", "File:Comment");
         }
+        assertThat(file.at("/srcset/image~1webp").asText()).as("the WebP srcset, narrowest first")
+                .startsWith(file.at("/variants/thumb/alternates/image~1webp/url").asText() + " ");
         HttpResponse<byte[]> original = http.send(HttpRequest.newBuilder(URI.create(file.at("/original/url").asText())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(original.body()).isEqualTo(photo);

@@ -33,6 +33,8 @@ class NativeCrashTest {
     @AfterAll
     static void stop() {
         stack.close();
+        // The stack also sets its functions' settings in this JVM (for the functions it runs here): not for the next test.
+        System.clearProperty(HaltOnManifestWrite.SETTING);
     }
 
     @Test

@@ -73,6 +73,41 @@ class SamBuildLayoutTest {
         }
     }
 
+    /**
+     * What {@code sam build} does for a layer with {@code BuildMethod: makefile}: copy its {@code ContentUri} folder and
+     * run {@code make build-<LogicalId>} with {@code ARTIFACTS_DIR}. Done here for the host's architecture (the arm64
+     * tarball is fetched and checked the same way); a tampered pin must stop the build.
+     */
+    @Test
+    void theLibvipsLayerBuildsFromItsPinnedNpmPackageAndRefusesAnyOther() throws Exception {
+        Path root = TemplateTest.ROOT;
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
+        Path make = RequiredTools.require("make", "GNU make, as sam build runs it for BuildMethod: makefile");
+        RequiredTools.require("npm", "npm, which fetches sharp's libvips");
+        String layer = System.getProperty("os.arch").contains("aarch64") ? "LibvipsArm64Layer" : "LibvipsX8664Layer";
+        Path source = work.resolve("layer-source");
+        copyWithoutTarget(root.resolve(template.resolve(template.properties(layer).get("ContentUri"))), source);
+        Path artifacts = work.resolve("layer");
+
+        int built = run(source, make.toString(), "build-" + layer, "ARTIFACTS_DIR=" + artifacts);
+
+        assertThat(built).isZero();
+        assertThat(artifacts.resolve("lib/libvips-cpp.so.8.18.7")).isRegularFile();
+        assertThat(Files.size(artifacts.resolve("lib/libvips-cpp.so.8.18.7"))).isGreaterThan(10_000_000L);
+        assertThat(artifacts.resolve("licenses/sharp-libvips/README.md")).content().contains("LGPL");
+        Path pin = source.resolve("sharp-libvips.properties");
+        Files.writeString(pin, Files.readString(pin).replaceAll("(integrity\\.linux-[a-z0-9]+=).*", "$1sha512-" + "A".repeat(86) + "=="));
+        assertThat(run(source, make.toString(), "build-" + layer, "ARTIFACTS_DIR=" + work.resolve("tampered")))
+                .as("a package that is not the pinned one").isNotZero();
+        assertThat(work.resolve("tampered/lib")).doesNotExist();
+    }
+
+    private static int run(Path directory, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return process.waitFor();
+    }
+
     /** Runs Debian's Maven as sam build does, on the JDK running this test and the build's local repository. */
     private String maven(Path mvn, Path directory, String... goals) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B"));

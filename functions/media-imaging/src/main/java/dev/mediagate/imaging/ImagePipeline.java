@@ -136,9 +136,9 @@ public final class ImagePipeline {
             return vips.thumbnail(source, Math.max(1, Math.min(spec.width(), (int) Math.round(cropWidth * scale))),
                     Math.max(1, Math.min(spec.height(), (int) Math.round(cropHeight * scale))), true);
         }
+        double scale = Math.min(1.0, Math.min((double) spec.width() / uprightWidth, (double) spec.height() / uprightHeight));
         if (previous != null && !previousWasCover(previous, uprightWidth, uprightHeight)
-                && previous.width() >= 2 * Math.min(spec.width(), uprightWidth)
-                && previous.height() >= 2 * Math.min(spec.height(), uprightHeight)) {
+                && previous.width() >= 2 * uprightWidth * scale && previous.height() >= 2 * uprightHeight * scale) {
             return vips.thumbnail(previous, spec.width(), spec.height());
         }
         return vips.thumbnail(source, spec.width(), spec.height(), false);

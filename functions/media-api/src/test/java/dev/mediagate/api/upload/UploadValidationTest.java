@@ -51,6 +51,16 @@ class UploadValidationTest {
         assertThat(response.body().get("title").asText()).isEqualTo("Invalid request");
     }
 
+    /** The resizer's libvips has no HEVC decoder (README, "Image variants"): an iPhone's HEIC is refused up front. */
+    @Test
+    void refusesHeicNamingTheTypesThatAreSupported() {
+        ApiResponse response = invoke(withBody(UPLOAD, "{\"filename\":\"IMG_0001.HEIC\",\"contentType\":\"image/heic\",\"size\":10}"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().at("/errors/0/field").asText()).isEqualTo("contentType");
+        assertThat(response.body().at("/errors/0/message").asText()).contains("image/jpeg", "image/png", "image/webp");
+    }
+
     @Test
     void refusesAFileNameOf300BytesAndSaysHowLongItWas() {
         String name = "é".repeat(148) + ".jpg";
