@@ -179,8 +179,11 @@ public final class ResizeBenchmark {
             BufferedImage ref = ImageIO.read(reference.toFile());
             double ours = psnr(ImageIO.read(new ByteArrayInputStream(variant.bytes())), ref);
             double theirs = psnr(ImageIO.read(vipsOut.toFile()), ref);
-            System.out.printf("  %-7s %-10s mediagate %.2f dB, vipsthumbnail %.2f dB, difference %+.2f dB%n",
-                    variant.name(), geometry, ours, theirs, ours - theirs);
+            // What aliasing looks like in this measure: point sampling, the naive resize.
+            Path naive = work.resolve(name + "-naive-" + variant.name() + ".png");
+            run(List.of(), "convert", zone.toString(), "-sample", geometry + "!", naive.toString());
+            System.out.printf("  %-7s %-10s mediagate %.2f dB, vipsthumbnail %.2f dB, difference %+.2f dB (naive point sampling %.2f dB)%n",
+                    variant.name(), geometry, ours, theirs, ours - theirs, psnr(ImageIO.read(naive.toFile()), ref));
         }
     }
 
