@@ -1,6 +1,5 @@
 package dev.mediagate.api;
 
-import com.amazonaws.serverless.proxy.spring.embedded.ServerlessServletEmbeddedServerFactory;
 import dev.mediagate.api.cdn.CdnFeature;
 import dev.mediagate.api.files.FilesFeature;
 import dev.mediagate.api.links.LinksFeature;
@@ -8,13 +7,11 @@ import dev.mediagate.api.shares.SharesFeature;
 import dev.mediagate.api.upload.UploadFeature;
 import dev.mediagate.api.web.WebFeature;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -28,13 +25,4 @@ import org.springframework.context.annotation.Import;
 @Import({AwsClients.class, WebFeature.class, UploadFeature.class, CdnFeature.class, FilesFeature.class, SharesFeature.class,
         LinksFeature.class})
 public class MediaApiApplication {
-
-    /**
-     * The build's Spring AOT step starts the application from here, with the same sources as the Lambda handler, and
-     * records its bean definitions as code (see the spring-boot-maven-plugin's process-aot in this module's POM).
-     */
-    public static void main(String[] args) {
-        new SpringApplicationBuilder(ServerlessServletEmbeddedServerFactory.class, MediaApiApplication.class)
-                .web(WebApplicationType.SERVLET).run(args);
-    }
 }

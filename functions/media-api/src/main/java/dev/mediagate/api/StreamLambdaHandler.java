@@ -36,15 +36,15 @@ public class StreamLambdaHandler implements RequestStreamHandler, Resource {
         // Logging is media-core's JSON provider for SLF4J: nothing for Spring Boot to set up.
         System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
         try {
-            handler = AotContext.start(() -> SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(MediaApiApplication.class));
-        } catch (RuntimeException e) {
+            handler = SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(MediaApiApplication.class);
+        } catch (ContainerInitializationException | RuntimeException e) {
             throw new IllegalStateException("media-api could not start: " + rootProblem(e).getMessage(), e);
         }
         Core.getGlobalContext().register(this);
     }
 
     /** A bad setting, named by its variable, wherever Spring wrapped it; otherwise the container's own failure. */
-    private static Throwable rootProblem(RuntimeException failure) {
+    private static Throwable rootProblem(Exception failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConfigurationException) {
                 return cause;
