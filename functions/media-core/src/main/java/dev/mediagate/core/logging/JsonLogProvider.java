@@ -8,11 +8,13 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The functions' SLF4J backend: one JSON object per line on standard output, which Lambda sends to CloudWatch Logs
- * (Logs Insights reads the fields directly). MDC entries and the fluent API's key-value pairs become fields; mediagate's
- * own loggers log from INFO, libraries from WARN. It replaces Logback, whose start-up, and Spring Boot's
- * reconfiguration of it, took about 115 ms of each API cold start. Public only because SLF4J finds it through the
- * {@link java.util.ServiceLoader}.
+ * Hand-written: a function without SnapStart (resizer, publisher, webhooks) writes its first log line ~800 ms sooner
+ * than with Powertools' Log4j layout ({@code bench/run logging}; README, Operations, "Logs").
+ *
+ * <p>The functions' SLF4J backend: one JSON object per line on standard output, which Lambda sends to CloudWatch Logs
+ * (Logs Insights reads the fields directly). MDC entries and the fluent API's key-value pairs become fields; the level
+ * follows {@code AWS_LAMBDA_LOG_LEVEL} (the template's {@code ApplicationLogLevel}). Public only because SLF4J finds it
+ * through the {@link java.util.ServiceLoader}.
  */
 public final class JsonLogProvider implements SLF4JServiceProvider {
 
@@ -24,7 +26,7 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
     public void initialize() {
         mdc = new BasicMDCAdapter();
         markers = new BasicMarkerFactory();
-        loggers = new JsonLoggerFactory(mdc);
+        loggers = new JsonLoggerFactory(mdc, System.getenv("AWS_LAMBDA_LOG_LEVEL"));
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.slf4j.MDC;
 
 class JsonLoggerTest {
@@ -62,6 +63,20 @@ class JsonLoggerTest {
         });
 
         assertThat(lines).extracting(line -> line.get("message").asText()).containsExactly("heard", "heard");
+    }
+
+    @Test
+    void followsLambdasApplicationLogLevelForMediagatesOwnCode() {
+        Level debug = JsonLoggerFactory.level("DEBUG");
+        Level error = JsonLoggerFactory.level("ERROR");
+
+        assertThat(JsonLoggerFactory.threshold("dev.mediagate.resizer.MediaProcessor", debug)).isEqualTo(Level.DEBUG);
+        assertThat(JsonLoggerFactory.threshold("software.amazon.awssdk.request", debug)).as("libraries stay at WARN").isEqualTo(Level.WARN);
+        assertThat(JsonLoggerFactory.threshold("dev.mediagate.resizer.MediaProcessor", error)).isEqualTo(Level.ERROR);
+        assertThat(JsonLoggerFactory.threshold("software.amazon.awssdk.request", error)).isEqualTo(Level.ERROR);
+        assertThat(JsonLoggerFactory.level("FATAL")).isEqualTo(Level.ERROR);
+        assertThat(JsonLoggerFactory.level(null)).isEqualTo(Level.INFO);
+        assertThat(JsonLoggerFactory.level("bogus")).isEqualTo(Level.INFO);
     }
 
     @Test
