@@ -55,7 +55,8 @@ public final class ResizeBenchmark {
         boolean node = Files.isDirectory(sharp.resolve("node_modules/sharp"));
         System.out.printf("libvips worker threads: %d, JVM flags: %s%n", threads, ManagementFactory.getRuntimeMXBean().getInputArguments());
 
-        for (int[] size : new int[][] {{4000, 3000}, {6000, 4000}}) {
+        boolean zonesOnly = args.length > 2 && args[2].equals("zones");
+        for (int[] size : zonesOnly ? new int[0][] : new int[][] {{4000, 3000}, {6000, 4000}}) {
             Path photo = work.resolve("photo-" + size[0] + "x" + size[1] + ".jpg");
             if (!Files.exists(photo)) {
                 Files.write(photo, photoLike(size[0], size[1]));
@@ -173,7 +174,9 @@ public final class ResizeBenchmark {
         for (MediaOutcome.Variant variant : outcome.variants()) {
             String geometry = variant.width() + "x" + variant.height();
             Path reference = work.resolve(name + "-ref-" + variant.name() + ".png");
-            run(List.of(), "convert", zone.toString(), "-filter", "Lanczos", "-resize", geometry + "!", reference.toString());
+            // TrueColor: a grey PNG would be read by Java as linear grey and brightened on the way to RGB.
+            run(List.of(), "convert", zone.toString(), "-filter", "Lanczos", "-resize", geometry + "!", "-type", "TrueColor",
+                    reference.toString());
             Path vipsOut = work.resolve(name + "-vips-" + variant.name() + ".jpg");
             run(List.of(), "vipsthumbnail", zone.toString(), "--size", variant.width() + "x" + variant.height(), "-o", vipsOut + "[Q=82,strip]");
             BufferedImage ref = ImageIO.read(reference.toFile());
@@ -181,7 +184,7 @@ public final class ResizeBenchmark {
             double theirs = psnr(ImageIO.read(vipsOut.toFile()), ref);
             // What aliasing looks like in this measure: point sampling, the naive resize.
             Path naive = work.resolve(name + "-naive-" + variant.name() + ".png");
-            run(List.of(), "convert", zone.toString(), "-sample", geometry + "!", naive.toString());
+            run(List.of(), "convert", zone.toString(), "-sample", geometry + "!", "-type", "TrueColor", naive.toString());
             System.out.printf("  %-7s %-10s mediagate %.2f dB, vipsthumbnail %.2f dB, difference %+.2f dB (naive point sampling %.2f dB)%n",
                     variant.name(), geometry, ours, theirs, ours - theirs, psnr(ImageIO.read(naive.toFile()), ref));
         }

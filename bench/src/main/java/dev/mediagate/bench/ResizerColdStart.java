@@ -1,0 +1,38 @@
+package dev.mediagate.bench;
+
+import dev.mediagate.core.config.Settings;
+import dev.mediagate.core.files.FileType;
+import dev.mediagate.imaging.ImagePipeline;
+import dev.mediagate.imaging.MediaOutcome;
+import dev.mediagate.imaging.ResizeConfig;
+import dev.mediagate.imaging.Vips;
+import dev.mediagate.testing.SharpLibvips;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The resizer's cold start as Lambda pays it (no SnapStart): from the JVM's start to the first photo's variants made,
+ * with the engine's init (libvips loaded and started) in between. The S3 reads and writes around it are left out.
+ */
+public final class ResizerColdStart {
+
+    private ResizerColdStart() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        byte[] photo = Files.readAllBytes(Path.of(args[0]));
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        Settings settings = new Settings(Map.of("LIBVIPS_PATH", SharpLibvips.library().toString(),
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048")::get);
+        ImagePipeline pipeline = new ImagePipeline(ResizeConfig.from(settings), Vips.from(settings));
+        long initialised = System.currentTimeMillis();
+        MediaOutcome outcome = pipeline.process(photo, FileType.JPEG);
+        long done = System.currentTimeMillis();
+        if (!(outcome instanceof MediaOutcome.Image)) {
+            throw new IllegalStateException("not processed: " + outcome);
+        }
+        System.out.printf("resizer-cold-start init=%d ms first-variants=%d ms%n", initialised - jvmStart, done - jvmStart);
+    }
+}
