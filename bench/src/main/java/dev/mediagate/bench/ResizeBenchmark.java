@@ -174,9 +174,8 @@ public final class ResizeBenchmark {
         for (MediaOutcome.Variant variant : outcome.variants()) {
             String geometry = variant.width() + "x" + variant.height();
             Path reference = work.resolve(name + "-ref-" + variant.name() + ".png");
-            // TrueColor: a grey PNG would be read by Java as linear grey and brightened on the way to RGB.
-            run(List.of(), "convert", zone.toString(), "-filter", "Lanczos", "-resize", geometry + "!", "-type", "TrueColor",
-                    reference.toString());
+            // PNG24: a grey PNG would be read by Java as linear grey and brightened on the way to RGB.
+            run(List.of(), "convert", zone.toString(), "-filter", "Lanczos", "-resize", geometry + "!", "PNG24:" + reference);
             Path vipsOut = work.resolve(name + "-vips-" + variant.name() + ".jpg");
             run(List.of(), "vipsthumbnail", zone.toString(), "--size", variant.width() + "x" + variant.height(), "-o", vipsOut + "[Q=82,strip]");
             BufferedImage ref = ImageIO.read(reference.toFile());
@@ -184,7 +183,7 @@ public final class ResizeBenchmark {
             double theirs = psnr(ImageIO.read(vipsOut.toFile()), ref);
             // What aliasing looks like in this measure: point sampling, the naive resize.
             Path naive = work.resolve(name + "-naive-" + variant.name() + ".png");
-            run(List.of(), "convert", zone.toString(), "-sample", geometry + "!", "-type", "TrueColor", naive.toString());
+            run(List.of(), "convert", zone.toString(), "-sample", geometry + "!", "PNG24:" + naive);
             System.out.printf("  %-7s %-10s mediagate %.2f dB, vipsthumbnail %.2f dB, difference %+.2f dB (naive point sampling %.2f dB)%n",
                     variant.name(), geometry, ours, theirs, ours - theirs, psnr(ImageIO.read(naive.toFile()), ref));
         }
