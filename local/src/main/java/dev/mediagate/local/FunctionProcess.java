@@ -62,12 +62,14 @@ public final class FunctionProcess {
     /** The parent's side: one child JVM, started with the function's settings, that takes one event at a time. */
     static final class Child implements AutoCloseable {
         private final String logicalId;
+        private final int timeoutSeconds;
         private final Process process;
         private final DataOutputStream events;
         private final DataInputStream replies;
 
         Child(String logicalId, String handlerClass, int timeoutSeconds, int memoryMb, Map<String, String> settings) {
             this.logicalId = logicalId;
+            this.timeoutSeconds = timeoutSeconds;
             List<String> command = new ArrayList<>(List.of(
                     ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED"));
             settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
@@ -89,7 +91,32 @@ public final class FunctionProcess {
             return process.isAlive();
         }
 
+        /** One event through the function; past its {@code Timeout} the process is killed, as Lambda ends a timed-out one. */
         byte[] invoke(byte[] event) {
+            java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread watchdog = Thread.ofVirtual().unstarted(() -> {
+                try {
+                    Thread.sleep(java.time.Duration.ofSeconds(timeoutSeconds));
+                    timedOut.set(true);
+                    process.destroyForcibly();
+                } catch (InterruptedException finished) {
+                    // the invocation ended in time
+                }
+            });
+            watchdog.start();
+            try {
+                return exchange(event);
+            } catch (UncheckedIOException e) {
+                if (timedOut.get()) {
+                    throw new IllegalStateException(logicalId + " timed out after " + timeoutSeconds + " seconds", e);
+                }
+                throw e;
+            } finally {
+                watchdog.interrupt();
+            }
+        }
+
+        private byte[] exchange(byte[] event) {
             try {
                 events.writeInt(event.length);
                 events.write(event);
