@@ -61,7 +61,8 @@ public final class SharpLibvips {
             }
             run(work, "tar", "-xzf", tarball.getFileName().toString());
             Files.createDirectories(directory);
-            Path staged = directory.resolve(libraryName + ".part");
+            // A name of its own, so two builds fetching at once never move each other's half-written copy into place.
+            Path staged = Files.createTempFile(directory, libraryName, ".part");
             Files.copy(work.resolve("package/lib").resolve(libraryName), staged, StandardCopyOption.REPLACE_EXISTING);
             Files.copy(work.resolve("package/README.md"), directory.resolve("README.md"), StandardCopyOption.REPLACE_EXISTING);
             Files.move(staged, directory.resolve(libraryName), StandardCopyOption.ATOMIC_MOVE);
