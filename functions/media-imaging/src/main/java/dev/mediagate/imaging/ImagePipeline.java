@@ -154,7 +154,7 @@ public final class ImagePipeline {
     private Variant encode(String name, Vips.Image image) throws Vips.Failure {
         boolean translucent = vips.translucent(image);
         Vips.Image pixels = image;
-        if (!translucent && image.bands() == 2 || !translucent && image.bands() == 4) {
+        if (!translucent && (image.bands() == 2 || image.bands() == 4)) {
             pixels = vips.withoutAlpha(image);
         }
         try {

@@ -1,7 +1,6 @@
 package dev.mediagate.imaging;
 
 import dev.mediagate.core.config.Settings;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -13,7 +12,7 @@ public record ResizeConfig(List<VariantSpec> variants, long maxSourcePixels, int
 
     public ResizeConfig {
         variants = List.copyOf(variants);
-        formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
+        formats = Set.copyOf(formats);
     }
 
     public static ResizeConfig from(Settings settings) {

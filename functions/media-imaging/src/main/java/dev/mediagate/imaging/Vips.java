@@ -218,8 +218,8 @@ public final class Vips {
         return new Source(data);
     }
 
-    synchronized Header header(Source source) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
+    Header header(Source source) throws Failure {
+        return inArena(arena -> {
             MemorySegment image = (MemorySegment) newFromBuffer.invokeExact(source.bytes, source.length(), arena.allocateFrom(""),
                     arena.allocateFrom("access"), ACCESS_SEQUENTIAL, arena.allocateFrom("fail_on"), FAIL_ON_TRUNCATED,
                     MemorySegment.NULL);
@@ -231,19 +231,15 @@ public final class Vips {
                 return new Header(header.width(), header.height(), Math.max(1, (int) pages.invokeExact(image)),
                         orient >= 1 && orient <= 8 ? orient : 1);
             }
-        } catch (Failure | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /**
      * libvips' thumbnail of the first frame: shrink-on-load, upright by its EXIF orientation, colour-managed to sRGB,
      * never upscaled, a centred crop to fill the box when {@code cover}; copied to memory, ready for several saves.
      */
-    synchronized Image thumbnail(Source source, int boxWidth, int boxHeight, boolean cover) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
+    Image thumbnail(Source source, int boxWidth, int boxHeight, boolean cover) throws Failure {
+        return inArena(arena -> {
             MemorySegment out = arena.allocate(ADDRESS);
             int status = (int) thumbnailBuffer.invokeExact(source.bytes, source.length(), out, boxWidth,
                     arena.allocateFrom("height"), boxHeight, arena.allocateFrom("size"), SIZE_DOWN,
@@ -251,30 +247,22 @@ public final class Vips {
                     // thumbnail's own fail_on does not reach the loader; the loader's options do.
                     arena.allocateFrom("option_string"), arena.allocateFrom("fail_on=truncated"), MemorySegment.NULL);
             return inMemory(status, out);
-        } catch (Failure | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** A smaller thumbnail of an image already in memory. */
-    synchronized Image thumbnail(Image image, int boxWidth, int boxHeight) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
+    Image thumbnail(Image image, int boxWidth, int boxHeight) throws Failure {
+        return inArena(arena -> {
             MemorySegment out = arena.allocate(ADDRESS);
             int status = (int) thumbnailImage.invokeExact(image.pointer, out, boxWidth,
                     arena.allocateFrom("height"), boxHeight, arena.allocateFrom("size"), SIZE_DOWN, MemorySegment.NULL);
             return inMemory(status, out);
-        } catch (Failure | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** Whether the image has an alpha channel with any pixel not fully opaque. */
-    synchronized boolean translucent(Image image) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
+    boolean translucent(Image image) throws Failure {
+        return inArena(arena -> {
             if ((int) hasAlpha.invokeExact(image.pointer) == 0) {
                 return false;
             }
@@ -289,30 +277,22 @@ public final class Vips {
                 double opaque = (double) maxAlpha.invokeExact((int) interpretation.invokeExact(image.pointer));
                 return least.get(JAVA_DOUBLE, 0) < opaque;
             }
-        } catch (Failure | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** The image without its alpha band (for one that {@link #translucent} says is fully opaque). */
-    synchronized Image withoutAlpha(Image image) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
+    Image withoutAlpha(Image image) throws Failure {
+        return inArena(arena -> {
             MemorySegment out = arena.allocate(ADDRESS);
             int status = (int) extractBands.invokeExact(image.pointer, out, 0, arena.allocateFrom("n"), image.bands() - 1,
                     MemorySegment.NULL);
             return inMemory(status, out);
-        } catch (Failure | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** The image composed onto white. */
-    synchronized Image onWhite(Image image) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
+    Image onWhite(Image image) throws Failure {
+        return inArena(arena -> {
             MemorySegment white = arena.allocate(MemoryLayout.sequenceLayout(3, JAVA_DOUBLE));
             double max = (double) maxAlpha.invokeExact((int) interpretation.invokeExact(image.pointer));
             for (int i = 0; i < 3; i++) {
@@ -327,19 +307,15 @@ public final class Vips {
             } finally {
                 areaUnref.invokeExact(background);
             }
-        } catch (Failure | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** The encodings a variant can be written in; each saves 8-bit pixels and no metadata at all. */
     enum Format { JPEG, PNG, WEBP, AVIF }
 
     /** The image encoded; {@code quality} and {@code effort} apply where the format has them. */
-    synchronized byte[] save(Image image, Format format, int quality, int effort) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
+    byte[] save(Image image, Format format, int quality, int effort) throws Failure {
+        return inArena(arena -> {
             MemorySegment buffer = arena.allocate(ADDRESS);
             MemorySegment length = arena.allocate(JAVA_LONG);
             MemorySegment keep = arena.allocateFrom("keep");
@@ -364,6 +340,18 @@ public final class Vips {
             } finally {
                 gFree.invokeExact(bytes);
             }
+        });
+    }
+
+    /** A call into libvips with an arena for its arguments; one at a time, as libvips' error buffer is per process. */
+    @FunctionalInterface
+    private interface NativeCall<T> {
+        T call(Arena arena) throws Throwable;
+    }
+
+    private synchronized <T> T inArena(NativeCall<T> call) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            return call.call(arena);
         } catch (Failure | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
