@@ -32,6 +32,7 @@ public final class LocalStack implements AutoCloseable {
     static final int INSTANCES_PER_FUNCTION = 4;
     private static final String USAGE = """
             usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--webhook-url URL] [--template template.yaml]
+                                                             [--parameter-overrides "Name=Value ..."]
                    java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]
                    java -jar local/target/mediagate-local.jar load [--clients 200] [--template template.yaml]""";
 
@@ -51,24 +52,34 @@ public final class LocalStack implements AutoCloseable {
      * off), and extra settings every function gets.
      */
     public record Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template, Optional<URI> webhookUrl,
-            boolean isolateNativeFunctions, Map<String, String> functionSettings) {
+            boolean isolateNativeFunctions, Map<String, String> functionSettings, Map<String, String> parameterOverrides) {
 
         public Options(Path dataDir, int apiPort, int s3Port, int cdnPort, Path template) {
-            this(dataDir, apiPort, s3Port, cdnPort, template, Optional.empty(), true, Map.of());
+            this(dataDir, apiPort, s3Port, cdnPort, template, Optional.empty(), true, Map.of(), Map.of());
         }
 
         public Options withWebhookUrl(URI url) {
-            return new Options(dataDir, apiPort, s3Port, cdnPort, template, Optional.of(url), isolateNativeFunctions, functionSettings);
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, Optional.of(url), isolateNativeFunctions,
+                    functionSettings, parameterOverrides);
         }
 
         public Options withNativeFunctionsInThisJvm() {
-            return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, false, functionSettings);
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, false, functionSettings, parameterOverrides);
         }
 
         public Options withFunctionSetting(String name, String value) {
             Map<String, String> settings = new LinkedHashMap<>(functionSettings);
             settings.put(name, value);
-            return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, isolateNativeFunctions, Map.copyOf(settings));
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, isolateNativeFunctions,
+                    Map.copyOf(settings), parameterOverrides);
+        }
+
+        /** A template parameter's value, as {@code sam local start-api --parameter-overrides} sets it. */
+        public Options withParameter(String name, String value) {
+            Map<String, String> parameters = new LinkedHashMap<>(parameterOverrides);
+            parameters.put(name, value);
+            return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, isolateNativeFunctions,
+                    functionSettings, Map.copyOf(parameters));
         }
 
         static Options parse(List<String> args) {
@@ -78,6 +89,7 @@ public final class LocalStack implements AutoCloseable {
             int cdnPort = 9100;
             Path template = Path.of("template.yaml");
             Optional<URI> webhookUrl = Optional.empty();
+            Map<String, String> parameters = new LinkedHashMap<>();
             for (int i = 0; i < args.size(); i++) {
                 String value = i + 1 < args.size() ? args.get(i + 1) : null;
                 switch (args.get(i)) {
@@ -87,11 +99,27 @@ public final class LocalStack implements AutoCloseable {
                     case "--cdn-port" -> cdnPort = port(args.get(i), value);
                     case "--template" -> template = Path.of(required(args.get(i), value));
                     case "--webhook-url" -> webhookUrl = Optional.of(webhookUrl(required(args.get(i), value)));
+                    case "--parameter-overrides" -> parameters.putAll(parameterOverrides(required(args.get(i), value)));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
                 }
                 i++;
             }
-            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath(), webhookUrl, true, Map.of());
+            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath(), webhookUrl, true,
+                    Map.of(), Map.copyOf(parameters));
+        }
+
+        /** SAM's form: {@code Name=Value} pairs separated by spaces. */
+        private static Map<String, String> parameterOverrides(String value) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (String pair : value.trim().split("\\s+")) {
+                int equals = pair.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalArgumentException("--parameter-overrides takes Name=Value pairs separated by spaces, got '"
+                            + pair + "'");
+                }
+                parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
+            }
+            return parameters;
         }
 
         private static URI webhookUrl(String value) {
@@ -174,10 +202,13 @@ public final class LocalStack implements AutoCloseable {
     public static LocalStack start(Options options, Duration retryDelay) throws Exception {
         Path keys = options.dataDir().resolve("keys");
         // With --webhook-url the template's webhook resources exist, as WebhookUrl and WebhookSecretArn make them in AWS.
-        SamTemplate template = SamTemplate.load(options.template(), options.webhookUrl().isEmpty() ? Map.of() : Map.of(
-                "WebhookUrl", options.webhookUrl().get().toString(),
-                "WebhookSecretArn", "arn:aws:secretsmanager:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT_ID
-                        + ":secret:mediagate/local/webhook-secret"));
+        Map<String, String> parameters = new LinkedHashMap<>(options.parameterOverrides());
+        options.webhookUrl().ifPresent(url -> {
+            parameters.put("WebhookUrl", url.toString());
+            parameters.put("WebhookSecretArn", "arn:aws:secretsmanager:" + SamTemplate.LOCAL_REGION + ":"
+                    + SamTemplate.LOCAL_ACCOUNT_ID + ":secret:mediagate/local/webhook-secret");
+        });
+        SamTemplate template = SamTemplate.load(options.template(), parameters);
         Path webhookSecret = LocalKeys.webhookSecret(keys);
         KeyPair cloudFront = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
         KeyPair issuerKeys = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "token-issuer");

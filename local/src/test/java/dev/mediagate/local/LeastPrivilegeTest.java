@@ -57,6 +57,8 @@ class LeastPrivilegeTest {
                 .isEqualTo(204);
         assertThat(client.send(client.delete("/files/" + fileId, alice)).statusCode()).isEqualTo(204);
         assertThat(client.send(client.get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
+        multipartUpload(client, alice, true);
+        multipartUpload(client, alice, false);
 
         RunningStack.awaitQuiet();
         List<Call> calls = S3CallRecorder.calls();
@@ -97,6 +99,31 @@ class LeastPrivilegeTest {
         assertThat(unusedGrants).as("MediaApiFunction: S3 grants no call of a file's life needs").isEmpty();
     }
 
+    /** A document in one part, completed or aborted; the part's PUT carries the API role's identity. */
+    private static void multipartUpload(StackClient client, String token, boolean complete) throws Exception {
+        byte[] pdf = "%PDF-1.7\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+        JsonNode created = StackClient.json(client.send(client.post("/uploads", token, "{\"filename\":\"a.pdf\","
+                + "\"contentType\":\"application/pdf\",\"size\":" + pdf.length + ",\"multipart\":true}")), 201);
+        String path = "/uploads/" + created.get("fileId").asText();
+        String uploadId = created.at("/upload/uploadId").asText();
+        String url = StackClient.json(client.send(client.post(path + "/parts", token, "{\"uploadId\":\"" + uploadId
+                + "\",\"partNumbers\":[1]}")), 200).at("/parts/0/url").asText();
+        java.net.http.HttpResponse<String> put = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(pdf)).build());
+        assertThat(put.statusCode()).isEqualTo(200);
+        String key = java.net.URI.create(url).getPath().substring(java.net.URI.create(url).getPath().indexOf("/originals/") + 1);
+        S3CallRecorder.record(new Call("MediaApiFunction", "UploadPart (presigned)", null, List.of(key), null, null, false));
+        assertThat(client.send(client.get(path + "/parts?uploadId=" + uploadId, token)).statusCode()).isEqualTo(200);
+        if (complete) {
+            assertThat(client.send(client.post(path + "/complete", token, "{\"uploadId\":\"" + uploadId + "\",\"parts\":"
+                    + "[{\"partNumber\":1,\"etag\":" + StackClient.JSON.writeValueAsString(put.headers().firstValue("ETag")
+                    .orElseThrow()) + "}]}")).statusCode()).isEqualTo(200);
+            assertThat(client.waitUntilDone(created.get("fileId").asText(), token).get("status").asText()).isEqualTo("ready");
+        } else {
+            assertThat(client.send(client.delete(path + "?uploadId=" + uploadId, token)).statusCode()).isEqualTo(204);
+        }
+    }
+
     /** The upload the browser makes with the presigned URL carries the API role's identity. */
     private static void presignedPut(JsonNode upload) {
         String url = upload.at("/upload/url").asText();
@@ -127,6 +154,19 @@ class LeastPrivilegeTest {
                     requests.add(new Request(role, "s3:GetObject", "arn:aws:s3:::" + call.copySource(), tls));
                 }
             }
+            // Creating an upload and sending a part take no conditional header: S3 does not count them as object creations.
+            case "CreateMultipartUpload", "UploadPart (presigned)" -> call.keys().forEach(key -> requests.add(new Request(role,
+                    "s3:PutObject", bucketArn + "/" + key, Map.of("aws:SecureTransport", "true", "s3:ObjectCreationOperation", "false"))));
+            case "CompleteMultipartUpload" -> {
+                Map<String, String> context = new HashMap<>(tls);
+                context.put("s3:ObjectCreationOperation", "true");
+                if (call.ifNoneMatch()) {
+                    context.put("s3:if-none-match", "*");
+                }
+                call.keys().forEach(key -> requests.add(new Request(role, "s3:PutObject", bucketArn + "/" + key, context)));
+            }
+            case "ListParts" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:ListMultipartUploadParts", bucketArn + "/" + key, tls)));
+            case "AbortMultipartUpload" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:AbortMultipartUpload", bucketArn + "/" + key, tls)));
             case "DeleteObject", "DeleteObjects" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:DeleteObject", bucketArn + "/" + key, tls)));
             case "PutObjectTagging" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:PutObjectTagging", bucketArn + "/" + key, tls)));
             case "ListBucket (existence check)" -> requests.add(new Request(role, "s3:ListBucket", bucketArn, tls));

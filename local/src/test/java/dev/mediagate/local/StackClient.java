@@ -15,7 +15,7 @@ import java.time.Duration;
 /** A frontend's view of the running local stack: dev tokens, the API's routes, presigned uploads. */
 final class StackClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final LocalStack stack;
 

@@ -26,7 +26,7 @@ class TemplateTest {
             for (Object resource : list(statement.get("Resource"))) {
                 String arn = template.resolve(resource);
                 if (actions.contains("s3:PutObject")) {
-                    assertThat(arn).as("PutObject resource").matches(".*/(originals/\\*|variants/\\*/manifest\\.json|shares/\\*|public/\\*)");
+                    assertThat(arn).as("PutObject resource").matches(".*/(originals/\\*|variants/\\*/manifest\\.json|shares/\\*|uploads/\\*|public/\\*)");
                 }
                 if (actions.contains("s3:PutObject") && arn.endsWith("/public/*")) {
                     assertThat(template.resolve(map(map(statement.get("Condition")).get("StringLike")).get("s3:x-amz-copy-source")))
@@ -62,7 +62,8 @@ class TemplateTest {
     @Test
     void onlyThePresigningApiRoleMayPutObjectsUnderOriginals() {
         Map<String, List<String>> allowedOnOriginals = Map.of(
-                "MediaApiFunction", List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
+                "MediaApiFunction", List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
+                        "s3:AbortMultipartUpload"),
                 "ImageResizerFunction", List.of("s3:GetObject", "s3:PutObjectTagging"),
                 "EventPublisherFunction", List.of("s3:GetObject"));
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
@@ -133,7 +134,7 @@ class TemplateTest {
                 if (list(statement.get("Action")).contains("s3:ListBucket")) {
                     assertThat(arn).isEqualTo("arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName")));
                 } else {
-                    assertThat(arn).matches(".*/(originals|variants|public|shares)/(\\*|\\*/manifest\\.json)");
+                    assertThat(arn).matches(".*/(originals|variants|public|shares|uploads)/(\\*|\\*/manifest\\.json)");
                 }
             }
         }

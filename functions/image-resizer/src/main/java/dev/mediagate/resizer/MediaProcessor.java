@@ -11,6 +11,7 @@ import dev.mediagate.core.files.FileType;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.metrics.Metrics;
 import dev.mediagate.core.aws.S3Clients;
+import dev.mediagate.imaging.FormatSniffer;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.MediaOutcome;
 import dev.mediagate.imaging.RejectionReason;
@@ -147,7 +148,10 @@ final class MediaProcessor {
             // Decided from the object's size alone: an image this large is never read into memory.
             return rejected(original.fileId(), bare, RejectionReason.TOO_LARGE);
         }
-        byte[] bytes = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key).ifMatch(head.eTag())).asByteArray();
+        // A document is only checked by its magic bytes: a 5 GB PDF is never read, only its first bytes.
+        boolean prefixOnly = !declared.get().isImage() && size > FormatSniffer.PREFIX_BYTES;
+        byte[] bytes = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key).ifMatch(head.eTag())
+                .range(prefixOnly ? "bytes=0-" + (FormatSniffer.PREFIX_BYTES - 1) : null)).asByteArray();
         MediaOutcome outcome = pipeline.process(bytes, declared.get());
         return switch (outcome) {
             case MediaOutcome.Rejected rejected -> {

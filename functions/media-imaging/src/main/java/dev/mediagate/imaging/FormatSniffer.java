@@ -8,6 +8,8 @@ import java.util.Optional;
 /** The real format of a file from its first bytes, whatever its name or declared type says. */
 public final class FormatSniffer {
 
+    /** Enough of a file's start for every signature checked here. */
+    public static final int PREFIX_BYTES = 64;
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     private FormatSniffer() {

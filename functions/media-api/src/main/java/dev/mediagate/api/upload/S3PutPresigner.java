@@ -73,7 +73,13 @@ public final class S3PutPresigner {
 
     /** A URL that lets its holder PUT {@code key} once, with exactly {@code headers}, until {@code ttl} has passed. */
     public PresignedPut presign(String bucket, String key, Map<String, String> headers, Duration ttl) {
+        return presign(bucket, key, Map.of(), headers, ttl);
+    }
+
+    /** As above, for the S3 operation {@code query} names (an {@code UploadPart}: {@code partNumber} and {@code uploadId}). */
+    public PresignedPut presign(String bucket, String key, Map<String, String> query, Map<String, String> headers, Duration ttl) {
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.PUT).uri(objectUri(bucket, key));
+        query.forEach(request::putRawQueryParameter);
         headers.forEach(request::putHeader);
         Instant signedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         SdkHttpRequest signed = signer.sign(r -> r.request(request.build())

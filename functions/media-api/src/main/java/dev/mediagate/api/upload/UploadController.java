@@ -23,24 +23,29 @@ class UploadController {
 
     private final UploadPolicy policy;
     private final UploadSigner signer;
+    private final MultipartUploads multipart;
     private final Metrics metrics;
 
-    UploadController(UploadPolicy policy, UploadSigner signer, Metrics metrics) {
+    UploadController(UploadPolicy policy, UploadSigner signer, MultipartUploads multipart, Metrics metrics) {
         this.policy = policy;
         this.signer = signer;
+        this.multipart = multipart;
         this.metrics = metrics;
     }
 
     @PostMapping(path = {"/uploads", "/owners/{owner}/uploads"}, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<UploadResponse> createUpload(Owner owner, @RequestBody JsonNode body) {
         UploadRequest request = policy.validate(body);
-        UploadTicket ticket = signer.sign(owner, request);
-        MDC.put("fileId", ticket.fileId().value());
+        UploadResponse response = request.multipart()
+                ? UploadResponse.of(multipart.start(owner, request)) : UploadResponse.of(signer.sign(owner, request));
+        MDC.put("fileId", response.fileId());
         log.atInfo()
                 .addKeyValue("contentType", request.contentType().mimeType())
                 .addKeyValue("size", request.size())
-                .log("upload URL issued");
-        metrics.count("UploadsIssued", Map.of("ContentType", request.contentType().mimeType()));
-        return ResponseEntity.created(URI.create("/files/" + ticket.fileId().value())).body(UploadResponse.of(ticket));
+                .addKeyValue("multipart", request.multipart())
+                .log("upload issued");
+        metrics.count("UploadsIssued", Map.of("ContentType", request.contentType().mimeType(),
+                "Method", request.multipart() ? "multipart" : "PUT"));
+        return ResponseEntity.created(URI.create("/files/" + response.fileId())).body(response);
     }
 }

@@ -7,9 +7,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** {@code POST /uploads}: presigned PUT URLs straight to S3. */
+/** {@code POST /uploads}: presigned PUT URLs straight to S3, and the routes of a multipart upload. */
 @Configuration(proxyBeanMethods = false)
-@Import({UploadController.class, UploadSigner.class})
+@Import({UploadController.class, UploadSigner.class, MultipartController.class, MultipartUploads.class})
 public class UploadFeature {
 
     @Bean

@@ -6,6 +6,10 @@ public final class NotFoundException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public NotFoundException() {
-        super("No such file.");
+        this("No such file.");
+    }
+
+    public NotFoundException(String detail) {
+        super(detail);
     }
 }

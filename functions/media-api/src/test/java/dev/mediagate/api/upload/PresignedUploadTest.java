@@ -131,7 +131,7 @@ class PresignedUploadTest {
                 Clock.systemUTC());
         UploadTicket ticket = new UploadSigner(presigner, oneSecond).sign(Owner.of("https://auth.example.com/", "alice"),
                 new UploadRequest("late.jpg", dev.mediagate.core.files.FileType.JPEG, 10, Optional.empty(),
-                        dev.mediagate.core.files.Visibility.PRIVATE));
+                        dev.mediagate.core.files.Visibility.PRIVATE, false));
         Thread.sleep(2_100);
 
         HttpResponse<String> put = put(URI.create(ticket.url()), new java.util.HashMap<>(ticket.headers()), new byte[10]);

@@ -9,6 +9,7 @@ public final class MediaKeys {
     public static final String VARIANTS_PREFIX = "variants/";
     public static final String PUBLIC_PREFIX = "public/";
     public static final String SHARES_PREFIX = "shares/";
+    public static final String UPLOADS_PREFIX = "uploads/";
     public static final String MANIFEST_NAME = "manifest.json";
 
     private MediaKeys() {
@@ -62,6 +63,11 @@ public final class MediaKeys {
 
     public static String fileShare(Owner owner, FileId fileId, String shareId) {
         return fileSharesPrefix(owner, fileId) + shareId + ".json";
+    }
+
+    /** What the API keeps of a multipart upload in progress: its id, size and part size. */
+    public static String multipartUpload(Owner owner, FileId fileId) {
+        return UPLOADS_PREFIX + owner.value() + "/" + fileId.value() + ".json";
     }
 
     public static String manifest(Owner owner, FileId fileId) {

@@ -11,13 +11,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** What the upload route needs, read once at init. */
-public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, long maxUploadBytes, Duration uploadUrlTtl) {
+/** What the upload routes need, read once at init. */
+public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, long maxUploadBytes, Duration uploadUrlTtl,
+        long multipartThresholdBytes) {
 
     public static final String DEFAULT_ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp,image/gif,application/pdf";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 26_214_400L;
-    /** A single S3 PUT takes at most 5 GiB. */
+    public static final long DEFAULT_MULTIPART_THRESHOLD_BYTES = 104_857_600L;
+    /** A single S3 PUT takes at most 5 GiB: anything larger has to go multipart. */
     static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
+    /** The largest object S3 stores (a multipart upload). */
+    static final long MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024 * 1024;
     /** SigV4 presigned URLs live at most seven days. */
     static final long MAX_PRESIGN_SECONDS = 7L * 24 * 3600;
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -30,8 +34,9 @@ public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, lon
         return new UploadConfig(
                 bucketName(settings),
                 contentTypes(settings.string("ALLOWED_CONTENT_TYPES", DEFAULT_ALLOWED_CONTENT_TYPES)),
-                settings.longInRange("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_SINGLE_PUT_BYTES),
-                Duration.ofSeconds(settings.longInRange("UPLOAD_URL_TTL_SECONDS", 300, 1, MAX_PRESIGN_SECONDS)));
+                settings.longInRange("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_OBJECT_BYTES),
+                Duration.ofSeconds(settings.longInRange("UPLOAD_URL_TTL_SECONDS", 300, 1, MAX_PRESIGN_SECONDS)),
+                settings.longInRange("MULTIPART_THRESHOLD_BYTES", DEFAULT_MULTIPART_THRESHOLD_BYTES, 0, MAX_SINGLE_PUT_BYTES));
     }
 
     /** {@code MEDIA_BUCKET}, checked as S3 names buckets. */
@@ -41,6 +46,11 @@ public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, lon
             throw new ConfigurationException("MEDIA_BUCKET", "is not a valid S3 bucket name: '" + bucket + "'");
         }
         return bucket;
+    }
+
+    /** Whether an upload of {@code size} bytes goes multipart even when the client did not ask for it. */
+    public boolean needsMultipart(long size) {
+        return size > multipartThresholdBytes;
     }
 
     public boolean allows(FileType type) {

@@ -27,10 +27,16 @@ public final class UploadPolicy {
         long size = size(body.get("size"), errors);
         Optional<String> checksum = checksum(body.get("checksumSha256"), errors);
         Visibility visibility = visibility(body.get("visibility"), errors);
+        boolean multipart = multipart(body.get("multipart"), errors) || config.needsMultipart(size);
+        if (multipart && checksum.isPresent()) {
+            // S3 checks a whole-object SHA-256 on a single PUT only; a multipart object's is made of its parts'.
+            errors.add(new FieldError("checksumSha256", "cannot be checked by S3 for a multipart upload (above "
+                    + config.multipartThresholdBytes() + " bytes or \"multipart\": true): leave it out"));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException("The upload request has invalid fields.", errors);
         }
-        return new UploadRequest(filename, contentType, size, checksum, visibility);
+        return new UploadRequest(filename, contentType, size, checksum, visibility, multipart);
     }
 
     private static String filename(JsonNode node, List<FieldError> errors) {
@@ -118,6 +124,17 @@ public final class UploadPolicy {
             return Visibility.PRIVATE;
         }
         return visibility.get();
+    }
+
+    private static boolean multipart(JsonNode node, List<FieldError> errors) {
+        if (isMissing(node)) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            errors.add(new FieldError("multipart", "must be true or false"));
+            return false;
+        }
+        return node.booleanValue();
     }
 
     private static boolean isMissing(JsonNode node) {

@@ -1,0 +1,283 @@
+package dev.mediagate.api.upload;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.mediagate.api.files.FileAttachments;
+import dev.mediagate.api.upload.S3PutPresigner.PresignedPut;
+import dev.mediagate.api.web.ConflictException;
+import dev.mediagate.api.web.NotFoundException;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.MediaKeys;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.upload.FieldError;
+import dev.mediagate.core.upload.Filenames;
+import dev.mediagate.core.upload.InvalidRequestException;
+import dev.mediagate.core.upload.UploadConfig;
+import dev.mediagate.core.upload.UploadRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Resumable multipart uploads with the server in charge. It creates the S3 upload itself (key, type, disposition and
+ * metadata fixed there), keeps the declared size and part layout under {@code uploads/}, signs each part's exact
+ * {@code Content-Length}, and completes only when S3's own {@code ListParts} shows every part, with the ETags the client
+ * sent, adding up to the declared size; the completion is conditional ({@code If-None-Match: *}). Ownership is the key:
+ * the record and the S3 upload both live under the caller's owner, so another owner's upload is simply not found.
+ */
+class MultipartUploads implements FileAttachments {
+
+    /** The bucket's lifecycle rule aborts an incomplete upload a day after it began. */
+    static final Duration RESUMABLE_FOR = Duration.ofDays(1);
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final S3Client s3;
+    private final S3PutPresigner presigner;
+    private final UploadConfig config;
+    private final Clock clock;
+
+    MultipartUploads(S3Client s3, S3PutPresigner presigner, UploadConfig config, Clock clock) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    record Started(FileId fileId, String uploadId, PartLayout layout, Instant expiresAt) {
+    }
+
+    record SignedPart(int partNumber, String url, Map<String, String> headers, long size) {
+    }
+
+    record SignedParts(List<SignedPart> parts, Instant expiresAt) {
+    }
+
+    record StoredPart(int partNumber, long size, String etag) {
+    }
+
+    record ClientPart(int partNumber, String etag) {
+    }
+
+    /** Creates the S3 upload, then its record; an upload whose record cannot be written is aborted at once. */
+    Started start(Owner owner, UploadRequest request) {
+        FileId fileId = FileId.random();
+        String key = MediaKeys.original(owner, fileId);
+        String uploadId = s3.createMultipartUpload(create -> create.bucket(config.bucket()).key(key)
+                .contentType(request.contentType().mimeType())
+                .contentDisposition(Filenames.attachmentDisposition(request.filename()))
+                .metadata(Map.of("filename", Filenames.percentEncode(request.filename()),
+                        "visibility", request.visibility().code()))).uploadId();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        PartLayout layout = PartLayout.forSize(request.size());
+        MultipartRecord record = new MultipartRecord(MultipartRecord.VERSION, uploadId, request.size(), layout.partSize(),
+                now, now.plus(RESUMABLE_FOR));
+        try {
+            s3.putObject(put -> put.bucket(config.bucket()).key(MediaKeys.multipartUpload(owner, fileId))
+                    .contentType("application/json"), RequestBody.fromBytes(JSON.writeValueAsBytes(record)));
+        } catch (IOException | RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(abort -> abort.bucket(config.bucket()).key(key).uploadId(uploadId));
+            } catch (RuntimeException abortFailure) {
+                e.addSuppressed(abortFailure);
+            }
+            throw e instanceof RuntimeException runtime ? runtime : new UncheckedIOException((IOException) e);
+        }
+        return new Started(fileId, uploadId, layout, record.expiresAt());
+    }
+
+    /** Presigned {@code UploadPart} URLs, each for exactly its part's length. */
+    SignedParts sign(Owner owner, FileId fileId, String uploadId, List<Integer> partNumbers) {
+        MultipartRecord record = record(owner, fileId, uploadId);
+        PartLayout layout = record.layout();
+        List<FieldError> errors = new ArrayList<>();
+        for (int partNumber : partNumbers) {
+            if (partNumber > layout.partCount()) {
+                errors.add(new FieldError("partNumbers", "part " + partNumber + " is beyond this upload's "
+                        + layout.partCount() + " parts"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException("Some part numbers are not parts of this upload.", errors);
+        }
+        String key = MediaKeys.original(owner, fileId);
+        stillOpen(key, uploadId);
+        List<SignedPart> parts = new ArrayList<>(partNumbers.size());
+        Instant expiresAt = null;
+        for (int partNumber : partNumbers) {
+            long bytes = layout.partBytes(partNumber);
+            PresignedPut put = presigner.presign(config.bucket(), key,
+                    Map.of("partNumber", String.valueOf(partNumber), "uploadId", uploadId),
+                    Map.of("Content-Length", String.valueOf(bytes)), config.uploadUrlTtl());
+            // The browser sends Content-Length itself: nothing else is signed, so nothing else is to be sent.
+            parts.add(new SignedPart(partNumber, put.url().toString(), Map.of(), bytes));
+            expiresAt = put.expiration();
+        }
+        return new SignedParts(parts, expiresAt);
+    }
+
+    /** The parts S3 holds, in order: what a client resuming after a failure or a reload need not send again. */
+    List<StoredPart> parts(Owner owner, FileId fileId, String uploadId) {
+        record(owner, fileId, uploadId);
+        return storedParts(MediaKeys.original(owner, fileId), uploadId)
+                .orElseThrow(() -> new NotFoundException("No such upload."));
+    }
+
+    /**
+     * Completes the upload when the client's list names every part of the layout with the ETag S3 holds and S3's parts
+     * add up to the declared size; otherwise {@code 400} with every problem, and the upload stays as it was. A repeated
+     * completion of an upload that already completed answers as the first one did.
+     */
+    void complete(Owner owner, FileId fileId, String uploadId, List<ClientPart> clientParts) {
+        MultipartRecord record = record(owner, fileId, uploadId);
+        String key = MediaKeys.original(owner, fileId);
+        // Only this upload's completion can create this key: the original's presence means it already completed.
+        if (originalExists(key)) {
+            return;
+        }
+        List<StoredPart> stored = storedParts(key, uploadId).orElseThrow(() -> new NotFoundException("No such upload."));
+        List<CompletedPart> completed = checkedParts(record.layout(), clientParts, stored);
+        try {
+            s3.completeMultipartUpload(complete -> complete.bucket(config.bucket()).key(key).uploadId(uploadId)
+                    .ifNoneMatch("*").multipartUpload(upload -> upload.parts(completed)));
+        } catch (NoSuchUploadException e) {
+            if (!originalExists(key)) {
+                throw new NotFoundException("No such upload.");
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                throw new ConflictException("The file has already been uploaded.");
+            }
+            throw e;
+        }
+    }
+
+    /** Aborts the upload: S3 drops its parts; the record goes too, so every later call is {@code 404}. */
+    void abort(Owner owner, FileId fileId, String uploadId) {
+        record(owner, fileId, uploadId);
+        try {
+            s3.abortMultipartUpload(abort -> abort.bucket(config.bucket()).key(MediaKeys.original(owner, fileId))
+                    .uploadId(uploadId));
+        } catch (NoSuchUploadException e) {
+            throw new NotFoundException("No such upload.");
+        }
+        deleteAll(owner, fileId);
+    }
+
+    @Override
+    public void deleteAll(Owner owner, FileId fileId) {
+        s3.deleteObject(delete -> delete.bucket(config.bucket()).key(MediaKeys.multipartUpload(owner, fileId)));
+    }
+
+    private static List<CompletedPart> checkedParts(PartLayout layout, List<ClientPart> clientParts, List<StoredPart> stored) {
+        SortedMap<Integer, String> sent = new TreeMap<>();
+        List<FieldError> errors = new ArrayList<>();
+        for (ClientPart part : clientParts) {
+            if (part.partNumber() > layout.partCount()) {
+                errors.add(new FieldError("parts", "part " + part.partNumber() + " is beyond this upload's "
+                        + layout.partCount() + " parts"));
+            } else if (sent.put(part.partNumber(), part.etag()) != null) {
+                errors.add(new FieldError("parts", "part " + part.partNumber() + " is listed twice"));
+            }
+        }
+        Map<Integer, StoredPart> held = new TreeMap<>();
+        stored.forEach(part -> held.put(part.partNumber(), part));
+        List<CompletedPart> completed = new ArrayList<>(layout.partCount());
+        long total = 0;
+        for (int partNumber = 1; partNumber <= layout.partCount(); partNumber++) {
+            StoredPart part = held.get(partNumber);
+            String etag = sent.get(partNumber);
+            if (etag == null) {
+                errors.add(new FieldError("parts", "part " + partNumber + " is missing from the list"));
+            } else if (part == null) {
+                errors.add(new FieldError("parts", "part " + partNumber + " has not been uploaded"));
+            } else if (!unquoted(part.etag()).equals(unquoted(etag))) {
+                errors.add(new FieldError("parts", "part " + partNumber + ": the ETag does not match the part S3 holds"));
+            }
+            if (part != null) {
+                total += part.size();
+                completed.add(CompletedPart.builder().partNumber(partNumber).eTag(part.etag()).build());
+            }
+        }
+        if (completed.size() == layout.partCount() && total != layout.size()) {
+            errors.add(new FieldError("parts", "the parts add up to " + total + " bytes, not the " + layout.size()
+                    + " bytes declared"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException("The upload cannot be completed: the upload is kept, send what is missing "
+                    + "and complete again.", errors);
+        }
+        return completed;
+    }
+
+    /** The upload's record when it belongs to this owner's file and names this upload; {@code 404} otherwise. */
+    private MultipartRecord record(Owner owner, FileId fileId, String uploadId) {
+        try {
+            byte[] stored = s3.getObjectAsBytes(get -> get.bucket(config.bucket())
+                    .key(MediaKeys.multipartUpload(owner, fileId))).asByteArray();
+            MultipartRecord record = JSON.readValue(stored, MultipartRecord.class);
+            if (record.version() != MultipartRecord.VERSION || !record.uploadId().equals(uploadId)) {
+                throw new NotFoundException("No such upload.");
+            }
+            return record;
+        } catch (NoSuchKeyException e) {
+            throw new NotFoundException("No such upload.");
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable multipart upload record", e);
+        }
+    }
+
+    /** An upload the lifecycle rule has aborted still has its record for a while: S3 is asked. */
+    private void stillOpen(String key, String uploadId) {
+        try {
+            s3.listParts(list -> list.bucket(config.bucket()).key(key).uploadId(uploadId).maxParts(1));
+        } catch (NoSuchUploadException e) {
+            throw new NotFoundException("No such upload.");
+        }
+    }
+
+    private Optional<List<StoredPart>> storedParts(String key, String uploadId) {
+        try {
+            List<StoredPart> parts = new ArrayList<>();
+            s3.listPartsPaginator(list -> list.bucket(config.bucket()).key(key).uploadId(uploadId)).parts()
+                    .forEach(part -> parts.add(new StoredPart(part.partNumber(), part.size(), part.eTag())));
+            return Optional.of(parts);
+        } catch (NoSuchUploadException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean originalExists(String key) {
+        try {
+            s3.headObject(head -> head.bucket(config.bucket()).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+
+    private static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+    }
+}
