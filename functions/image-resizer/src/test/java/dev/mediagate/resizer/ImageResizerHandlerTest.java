@@ -244,6 +244,46 @@ class ImageResizerHandlerTest {
         assertThat(manifest.at("/source/width").isNull()).isTrue();
     }
 
+    @Test
+    void aLargeDocumentIsCheckedByItsFirstBytesAloneAndBecomesReady() throws Exception {
+        byte[] pdf = new byte[48 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(pdf);
+        byte[] magic = "%PDF-1.7\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(magic, 0, pdf, 0, magic.length);
+        putOriginal(pdf, "application/pdf");
+        List<Integer> bytesRead = new java.util.ArrayList<>();
+        S3Client measuringReads = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(client, args);
+                        if (result instanceof software.amazon.awssdk.core.ResponseBytes<?> bytes) {
+                            bytesRead.add(bytes.asByteArray().length);
+                        }
+                        return result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        JsonNode results = JSON.readTree(handlerWith(measuringReads).handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("outcome").asText()).isEqualTo("ready");
+        assertThat(bytesRead).as("bytes of each read: the original's first bytes only").isNotEmpty()
+                .allMatch(length -> length <= dev.mediagate.imaging.FormatSniffer.PREFIX_BYTES);
+        JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
+        assertThat(manifest.at("/source/size").asLong()).isEqualTo(pdf.length);
+    }
+
+    @Test
+    void aLargeFileThatIsNotTheDocumentItClaimsIsATypeMismatch() throws Exception {
+        byte[] notPdf = new byte[1024 * 1024];
+        putOriginal(notPdf, "application/pdf");
+
+        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("reason").asText()).isEqualTo("type-mismatch");
+    }
+
     private void assertVariant(JsonNode entry, String name, int width, int height) {
         assertThat(entry.get("key").asText()).isEqualTo(VARIANTS + name);
         assertThat(entry.get("width").asInt()).isEqualTo(width);

@@ -51,6 +51,35 @@ public final class ApiEvents {
         return copy;
     }
 
+    /** The event for another file: its id in the path, as API Gateway would pass it. */
+    public static ObjectNode forFile(ObjectNode event, String fileId) {
+        ObjectNode copy = event.deepCopy();
+        String example = copy.at("/pathParameters/fileId").asText();
+        copy.put("rawPath", copy.get("rawPath").asText().replace(example, fileId));
+        ((ObjectNode) copy.at("/requestContext/http")).put("path", copy.get("rawPath").asText());
+        ((ObjectNode) copy.get("pathParameters")).put("fileId", fileId);
+        return copy;
+    }
+
+    /** The event with this upload id, wherever the example names one (query string or body). */
+    public static ObjectNode forUpload(ObjectNode event, String uploadId) {
+        ObjectNode copy = event.deepCopy();
+        if (copy.has("queryStringParameters")) {
+            ((ObjectNode) copy.get("queryStringParameters")).put("uploadId", uploadId);
+            copy.put("rawQueryString", "uploadId=" + java.net.URLEncoder.encode(uploadId, StandardCharsets.UTF_8));
+        }
+        if (copy.hasNonNull("body")) {
+            try {
+                ObjectNode body = (ObjectNode) JSON.readTree(copy.get("body").asText());
+                body.put("uploadId", uploadId);
+                return withBody(copy, body.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return copy;
+    }
+
     /** The event as another caller: same issuer, another subject. */
     public static ObjectNode asSubject(ObjectNode event, String subject) {
         ObjectNode copy = event.deepCopy();
