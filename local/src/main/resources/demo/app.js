@@ -1,7 +1,8 @@
 "use strict";
 // The local demo of mediagate's API: sign in with a dev token, upload straight to S3 with the presigned PUT (private or
-// public), follow processing, show thumbnails through the CDN (signed cookies, or plain URLs for public files), change
-// visibility, copy share links, download and delete.
+// public) or, for large files, in parts that survive failures and a page reload, follow processing, show thumbnails
+// through the CDN (signed cookies, or plain URLs for public files), change visibility, copy share links, download and
+// delete.
 (() => {
   if (location.hostname === "localhost") {
     // The CDN cookies are set for this page's host; the local edge is reached as 127.0.0.1.
@@ -9,6 +10,12 @@
     return;
   }
   const FORBIDDEN = new Set(["host", "content-length"]);
+  // A multipart upload: parts in flight at once, a failed part's retries (with their backoff), URLs signed per call.
+  const PARTS_IN_FLIGHT = 4;
+  const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 16000];
+  const URLS_PER_CALL = 100;
+  // Unfinished multipart uploads, by owner and file, so a reload can resume them: {fileId, upload, name}.
+  const RESUMABLE = "mediagate.resumable-uploads";
   const $ = (id) => document.getElementById(id);
   let token = null;
   let owner = null;
@@ -62,7 +69,19 @@
     $("files").disabled = false;
     $("gallery").replaceChildren();
     $("uploads").replaceChildren();
+    showResumable();
   });
+
+  function resumable() { return JSON.parse(localStorage.getItem(RESUMABLE) || "{}"); }
+  function remember(key, entry) { localStorage.setItem(RESUMABLE, JSON.stringify({ ...resumable(), [key]: entry })); }
+  function forget(key) { const all = resumable(); delete all[key]; localStorage.setItem(RESUMABLE, JSON.stringify(all)); }
+  // The same file chosen again after a reload has the same name, size and modification time.
+  function resumeKey(file) { return JSON.stringify([owner, file.name, file.size, file.lastModified]); }
+
+  function showResumable() {
+    const names = Object.entries(resumable()).filter(([key]) => JSON.parse(key)[0] === owner).map(([, entry]) => entry.name);
+    $("resumable").textContent = names.length ? `Unfinished: ${names.join(", ")}. Choose the same file again to resume it.` : "";
+  }
 
   const drop = $("drop");
   drop.addEventListener("keydown", (event) => {
@@ -85,22 +104,141 @@
     progress.max = 100; progress.value = 0;
     progress.setAttribute("aria-label", `Upload progress of ${file.name}`);
     const state = document.createElement("span");
-    row.append(name, progress, state);
+    const abort = document.createElement("button");
+    abort.className = "secondary";
+    abort.textContent = "Abort";
+    abort.hidden = true;
+    abort.setAttribute("aria-label", `Abort the upload of ${file.name}`);
+    row.append(name, progress, state, abort);
     $("uploads").append(row);
     const show = (text, kind) => { state.textContent = text; state.className = `state-${kind}`; row.dataset.state = kind; };
+    const key = resumeKey(file);
     try {
       show("awaiting-upload", "awaiting");
-      const visibility = $("upload-public").checked ? "public" : "private";
-      const created = await api("POST", "/uploads", { filename: file.name, contentType: file.type, size: file.size, visibility });
-      await put(created.upload, file, (percent) => { progress.value = percent; });
+      let saved = resumable()[key];
+      let held = [];
+      if (saved) {
+        try {
+          held = (await api("GET", `/uploads/${saved.fileId}/parts?uploadId=${encodeURIComponent(saved.upload.uploadId)}`)).parts;
+          row.dataset.resumedParts = String(held.length);
+          show(`resuming: ${held.length} of ${saved.upload.partCount} parts already uploaded`, "uploading");
+        } catch (gone) {
+          forget(key);
+          saved = null;
+        }
+      }
+      let fileId = saved && saved.fileId;
+      let upload = saved && saved.upload;
+      if (!saved) {
+        const visibility = $("upload-public").checked ? "public" : "private";
+        const created = await api("POST", "/uploads", { filename: file.name, contentType: file.type, size: file.size, visibility });
+        fileId = created.fileId;
+        upload = created.upload;
+      }
+      const onProgress = (percent) => { progress.value = percent; };
+      if (upload.method === "multipart") {
+        remember(key, { fileId, upload, name: file.name });
+        const aborting = new AbortController();
+        abort.hidden = false;
+        abort.addEventListener("click", () => aborting.abort(), { once: true });
+        row.dataset.fileId = fileId;
+        try {
+          await sendParts(fileId, upload, file, held, onProgress, aborting.signal, row);
+        } catch (error) {
+          if (!aborting.signal.aborted) { throw error; }
+          await api("DELETE", `/uploads/${fileId}?uploadId=${encodeURIComponent(upload.uploadId)}`);
+          forget(key);
+          showResumable();
+          abort.hidden = true;
+          show("aborted", "aborted");
+          return;
+        }
+        abort.hidden = true;
+        forget(key);
+        showResumable();
+      } else {
+        await put(upload, file, onProgress);
+      }
       progress.value = 100;
       show("processing", "processing");
-      const done = await follow(created.fileId);
+      const done = await follow(fileId);
       show(done.status === "ready" ? "ready" : `rejected: ${done.reason}`, done.status);
       if (done.status === "ready") { addTile(done); }
     } catch (error) {
-      show(`failed: ${error.message}`, "failed");
+      const again = resumable()[key] ? " (choose the file again to resume)" : "";
+      show(`failed: ${error.message}${again}`, "failed");
+      showResumable();
     }
+  }
+
+  // Sends the parts S3 does not hold yet, PARTS_IN_FLIGHT at once, each retried with backoff (and a fresh URL) when the
+  // network or S3 fails it, then completes with every part's ETag. One progress bar for the whole file.
+  async function sendParts(fileId, upload, file, held, onProgress, signal, row) {
+    const etags = new Map(held.map((part) => [part.partNumber, part.etag]));
+    const sent = new Map(held.map((part) => [part.partNumber, part.size]));
+    const report = () => onProgress(Math.floor(100 * [...sent.values()].reduce((a, b) => a + b, 0) / file.size));
+    report();
+    const missing = [];
+    for (let partNumber = 1; partNumber <= upload.partCount; partNumber++) {
+      if (!etags.has(partNumber)) { missing.push(partNumber); }
+    }
+    row.dataset.retries = "0";
+    const sign = async (partNumbers) => (await api("POST", `/uploads/${fileId}/parts`,
+      { uploadId: upload.uploadId, partNumbers })).parts;
+    for (let page = 0; page < missing.length; page += URLS_PER_CALL) {
+      const urls = new Map((await sign(missing.slice(page, page + URLS_PER_CALL))).map((part) => [part.partNumber, part]));
+      const queue = [...urls.keys()];
+      const worker = async () => {
+        while (queue.length) {
+          if (signal.aborted) { throw new Error("aborted"); }
+          const partNumber = queue.shift();
+          etags.set(partNumber, await sendPart(file, upload, urls.get(partNumber), sent, report, signal, async () => {
+            row.dataset.retries = String(Number(row.dataset.retries) + 1);
+            return (await sign([partNumber]))[0];
+          }));
+        }
+      };
+      await Promise.all(Array.from({ length: PARTS_IN_FLIGHT }, worker));
+    }
+    const parts = [...etags.entries()].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
+    await api("POST", `/uploads/${fileId}/complete`, { uploadId: upload.uploadId, parts });
+  }
+
+  async function sendPart(file, upload, signed, sent, report, signal, resign) {
+    const start = (signed.partNumber - 1) * upload.partSize;
+    const body = file.slice(start, start + signed.size);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await putPart(signed, body, (loaded) => { sent.set(signed.partNumber, loaded); report(); }, signal);
+      } catch (error) {
+        sent.set(signed.partNumber, 0);
+        report();
+        if (signal.aborted || attempt >= RETRY_DELAYS_MS.length) { throw error; }
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+        signed = await resign();
+      }
+    }
+  }
+
+  function putPart(signed, body, onLoaded, signal) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("PUT", signed.url);
+      Object.entries(signed.headers).forEach(([name, value]) => {
+        if (!FORBIDDEN.has(name.toLowerCase())) { xhr.setRequestHeader(name, value); }
+      });
+      const stop = () => xhr.abort();
+      signal.addEventListener("abort", stop, { once: true });
+      xhr.upload.onprogress = (event) => onLoaded(event.loaded);
+      xhr.onload = () => {
+        signal.removeEventListener("abort", stop);
+        const etag = xhr.getResponseHeader("ETag");
+        if (xhr.status >= 200 && xhr.status < 300 && etag) { onLoaded(signed.size); resolve(etag); } else { reject(new Error(`S3 answered ${xhr.status} to part ${signed.partNumber}`)); }
+      };
+      xhr.onerror = () => { signal.removeEventListener("abort", stop); reject(new Error(`part ${signed.partNumber} did not reach S3`)); };
+      xhr.onabort = () => reject(new Error("aborted"));
+      xhr.send(body);
+    });
   }
 
   $("by-url").addEventListener("submit", (event) => {

@@ -3,15 +3,11 @@ package dev.mediagate.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mediagate.testing.Images;
-import dev.mediagate.testing.RequiredTools;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -19,9 +15,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -42,20 +35,11 @@ class DemoPageBrowserTest {
 
     @Test
     void uploadsTwoImagesShowsTheirThumbnailsPublishesOneAndAnotherUserSeesItByUrl() throws Exception {
-        File chromium = RequiredTools.require("chromium", "Debian's chromium (apt-get install chromium)").toFile();
-        File chromedriver = RequiredTools.require("chromedriver", "Debian's chromium-driver (apt-get install chromium-driver)").toFile();
         Path first = data.resolve("sunset.jpg");
         Path second = data.resolve("Été diagram.png");
         Files.write(first, Images.jpeg(Images.quadrants(1200, 900)));
         Files.write(second, Images.png(Images.quadrants(500, 700)));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1200,900", "--user-data-dir=" + Files.createTempDirectory(data, "chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver).usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        ChromeDriver browser = HeadlessChromium.start(data);
         try {
             browser.get(stack.apiUrl() + "/");
             browser.findElement(By.id("user")).clear();
@@ -102,8 +86,7 @@ class DemoPageBrowserTest {
             browser.findElement(By.cssSelector("#by-url button")).click();
             wait.until(driver -> driver.findElement(By.id("by-url-state")).getText().equals("loaded"));
 
-            assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("the page's console")
-                    .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
+            assertThat(HeadlessChromium.consoleErrors(browser)).as("the page's console").isEmpty();
             Path screenshots = TemplateTest.ROOT.resolve("local/target/screenshots");
             Files.createDirectories(screenshots);
             Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshots.resolve("demo-page.png"),
