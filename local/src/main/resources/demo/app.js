@@ -131,7 +131,8 @@
       let upload = saved && saved.upload;
       if (!saved) {
         const visibility = $("upload-public").checked ? "public" : "private";
-        const created = await api("POST", "/uploads", { filename: file.name, contentType: file.type, size: file.size, visibility });
+        const multipart = $("upload-multipart").checked || undefined;
+        const created = await api("POST", "/uploads", { filename: file.name, contentType: file.type, size: file.size, visibility, multipart });
         fileId = created.fileId;
         upload = created.upload;
       }

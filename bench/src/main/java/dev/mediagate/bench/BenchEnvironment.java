@@ -14,7 +14,9 @@ import java.util.Base64;
 
 /**
  * Settings the handlers read at init, as system properties. Presigning and signing never call AWS; priming's
- * {@code GET /files} reads a manifest, so an empty bucket answers it, as S3 answers for a file not uploaded yet.
+ * {@code GET /files} reads a manifest, so an empty bucket answers it, as S3 answers for a file not uploaded yet. The
+ * one exception is the multipart upload of {@code events/api-sign-upload-parts.json}: its record and an open upload
+ * with no parts, so that signing part URLs has something to sign for.
  */
 final class BenchEnvironment {
 
@@ -36,14 +38,34 @@ final class BenchEnvironment {
         System.setProperty("CDN_PRIVATE_KEY_FILE", keyFile != null ? keyFile : privateKeyFile().toString());
     }
 
-    /** An S3 endpoint on loopback where no object exists: 404 NoSuchKey for every request. */
+    /** The multipart upload every sign-parts event names: 1 GiB in 8 MiB parts. */
+    static final String UPLOAD_ID = "VXBsb2FkIElEIGZvciBleGFtcGxlLg-example";
+    private static final byte[] UPLOAD_RECORD = ("{\"version\":1,\"uploadId\":\"" + UPLOAD_ID + "\",\"size\":1073741824,"
+            + "\"partSize\":8388608,\"createdAt\":\"2026-11-27T10:00:00Z\",\"expiresAt\":\"2026-11-28T10:00:00Z\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NO_PARTS_YET = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListPartsResult><UploadId>" + UPLOAD_ID
+            + "</UploadId><IsTruncated>false</IsTruncated></ListPartsResult>").getBytes(StandardCharsets.UTF_8);
+
+    /** An S3 endpoint on loopback where no object exists but that one upload: 404 NoSuchKey for every other request. */
     private static String emptyBucket() {
+        // Without TCP_NODELAY, a response written in two pieces waits out the client's delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             byte[] noSuchKey = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>"
                     .getBytes(StandardCharsets.UTF_8);
             server.createContext("/", exchange -> {
                 exchange.getRequestBody().readAllBytes();
+                String query = exchange.getRequestURI().getRawQuery();
+                boolean get = exchange.getRequestMethod().equals("GET");
+                byte[] found = !get ? null : exchange.getRequestURI().getPath().contains("/uploads/") ? UPLOAD_RECORD
+                        : query != null && query.contains("uploadId=" + UPLOAD_ID) ? NO_PARTS_YET : null;
+                if (found != null) {
+                    exchange.sendResponseHeaders(200, found.length);
+                    exchange.getResponseBody().write(found);
+                    exchange.close();
+                    return;
+                }
                 exchange.getResponseHeaders().add("Content-Type", "application/xml");
                 boolean head = exchange.getRequestMethod().equals("HEAD");
                 exchange.sendResponseHeaders(404, head ? -1 : noSuchKey.length);

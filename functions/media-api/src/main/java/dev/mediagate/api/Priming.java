@@ -40,6 +40,11 @@ final class Priming {
                 ObjectNode patch = event("PATCH", "/files/" + fileId, "PATCH /files/{fileId}", caller, "{\"visibility\":\"public\"}");
                 patch.putObject("pathParameters").put("fileId", fileId);
                 expect(404, handler, patch);
+                // A multipart upload's routes, on an upload that does not exist: parsing, routing and the record lookup.
+                ObjectNode parts = event("POST", "/uploads/" + fileId + "/parts", "POST /uploads/{fileId}/parts", caller,
+                        "{\"uploadId\":\"priming\",\"partNumbers\":[1,2]}");
+                parts.putObject("pathParameters").put("fileId", fileId);
+                expect(404, handler, parts);
                 String owner = Owner.of(ISSUER, caller).value();
                 ObjectNode links = event("POST", "/links", "POST /links", caller,
                         "{\"files\":[{\"owner\":\"" + owner + "\",\"fileId\":\"" + fileId + "\"}]}");

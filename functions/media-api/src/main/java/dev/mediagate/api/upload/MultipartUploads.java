@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mediagate.api.files.FileAttachments;
 import dev.mediagate.api.upload.S3PutPresigner.PresignedPut;
-import dev.mediagate.api.web.ConflictException;
 import dev.mediagate.api.web.NotFoundException;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.MediaKeys;
@@ -166,10 +165,10 @@ class MultipartUploads implements FileAttachments {
                 throw new NotFoundException("No such upload.");
             }
         } catch (S3Exception e) {
-            if (e.statusCode() == 412) {
-                throw new ConflictException("The file has already been uploaded.");
+            // 412: the original exists, and only this upload's completion can create it: a concurrent repeat won.
+            if (e.statusCode() != 412) {
+                throw e;
             }
-            throw e;
         }
     }
 
