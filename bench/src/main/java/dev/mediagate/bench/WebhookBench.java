@@ -4,9 +4,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.mediagate.core.config.Settings;
 import dev.mediagate.local.LocalStack;
 import dev.mediagate.webhooks.WebhookDeliveryHandler;
 import java.io.InputStream;
+import java.lang.reflect.Constructor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,13 +59,17 @@ public final class WebhookBench {
         HttpServer receiver = receiver((fileIdAndType, body) -> received.incrementAndGet());
         Path secret = Files.createTempFile("webhook-secret", "");
         Files.writeString(secret, secret());
-        System.setProperty("WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks");
-        System.setProperty("WEBHOOK_SECRET_FILE", secret.toString());
-        System.setProperty("WEBHOOK_QUEUE_URL", "http://127.0.0.1:9/000000000000/bench");
+        Map<String, String> environment = Map.of(
+                "WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks",
+                "WEBHOOK_SECRET_FILE", secret.toString(),
+                "WEBHOOK_QUEUE_URL", "http://127.0.0.1:9/000000000000/bench");
         System.setProperty("aws.region", "us-east-1");
         System.setProperty("aws.accessKeyId", "AKIAMEDIAGATEBENCH00");
         System.setProperty("aws.secretAccessKey", "mediagate-bench-secret-key-000000000000");
-        WebhookDeliveryHandler handler = new WebhookDeliveryHandler();
+        // The function's environment, given as the local stack gives it to a handler sharing its JVM.
+        Constructor<WebhookDeliveryHandler> withSettings = WebhookDeliveryHandler.class.getDeclaredConstructor(Settings.class);
+        withSettings.setAccessible(true);
+        WebhookDeliveryHandler handler = withSettings.newInstance(new Settings(environment::get));
         String body = JSON.readTree(BenchEnvironment.event("sqs-webhook-delivery.json")).at("/Records/0/body").asText();
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < end) {

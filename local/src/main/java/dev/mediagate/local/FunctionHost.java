@@ -8,8 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs the functions of {@code template.yaml} in this JVM as Lambda would: each instance of a {@code Handler} class is
  * constructed once (init) and runs one event at a time; more instances start when all are busy, up to a limit, as
  * Lambda scales out. The function's environment comes from the template. Functions without native code share this
- * JVM, so their environments become system properties, which the handlers' settings read first; a function with
- * layers runs each instance in a JVM of its own ({@link FunctionProcess}).
+ * JVM, whose environment cannot be set: a plain handler gets its environment through its settings constructor
+ * ({@link HandlerCalls}), and the values are system properties too, for the API (Spring reads them as it reads
+ * environment variables) and the AWS SDK's own ({@code aws.region}, …). A function with layers runs each instance in a
+ * JVM of its own ({@link FunctionProcess}), with real environment variables.
  */
 final class FunctionHost {
 
@@ -87,6 +89,7 @@ final class FunctionHost {
             });
         }
         settings.putAll(localOverrides);
+        // Spring's environment and the AWS SDK read system properties; the plain handlers get the map itself.
         settings.forEach(System::setProperty);
     }
 
@@ -144,7 +147,7 @@ final class FunctionHost {
             return new FunctionProcess.Child(logicalId, className, intProperty(logicalId, "Timeout", 3),
                     intProperty(logicalId, "MemorySize", 128), settings);
         }
-        return HandlerCalls.construct(logicalId, className);
+        return HandlerCalls.construct(logicalId, className, settings);
     }
 
     private int intProperty(String logicalId, String name, int fallback) {

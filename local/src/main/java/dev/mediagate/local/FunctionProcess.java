@@ -27,7 +27,10 @@ public final class FunctionProcess {
     private FunctionProcess() {
     }
 
-    /** Arguments: the function's logical id, handler class, timeout (s) and memory (MB). Settings arrive as system properties. */
+    /**
+     * Arguments: the function's logical id, handler class, timeout (s) and memory (MB). The function's settings arrive
+     * as its environment variables, as in Lambda (and as system properties too, for the SDK's own and test hooks).
+     */
     public static void main(String[] args) throws IOException {
         DataOutputStream replies = new DataOutputStream(new FileOutputStream(FileDescriptor.out));
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
@@ -76,7 +79,9 @@ public final class FunctionProcess {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), FunctionProcess.class.getName(),
                     logicalId, handlerClass, Integer.toString(timeoutSeconds), Integer.toString(memoryMb)));
             try {
-                process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+                builder.environment().putAll(settings);
+                process = builder.start();
                 events = new DataOutputStream(process.getOutputStream());
                 replies = new DataInputStream(process.getInputStream());
                 if (replies.readByte() != OK) {

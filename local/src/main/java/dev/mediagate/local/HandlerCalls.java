@@ -4,11 +4,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.core.config.Settings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.util.Map;
 
 /** A handler class constructed and called as Lambda's Java runtime does, in whichever JVM hosts it. */
 final class HandlerCalls {
@@ -18,10 +21,30 @@ final class HandlerCalls {
     private HandlerCalls() {
     }
 
-    /** The handler's public no-argument constructor: the function's init phase. */
+    /** The handler's public no-argument constructor, Lambda's way: the function's init phase, reading the environment. */
     static Object construct(String logicalId, String className) {
+        return construct(logicalId, className, null);
+    }
+
+    /**
+     * As above in a JVM shared with other functions, whose environment cannot be set: a handler that takes its
+     * {@link Settings} (its package-private constructor) is given the function's environment that way; the API
+     * (Spring) reads the system properties {@link FunctionHost} sets, as Spring reads either.
+     */
+    static Object construct(String logicalId, String className, Map<String, String> environment) {
         try {
-            return Class.forName(className).getConstructor().newInstance();
+            Class<?> type = Class.forName(className);
+            if (environment != null) {
+                try {
+                    Constructor<?> withSettings = type.getDeclaredConstructor(Settings.class);
+                    withSettings.setAccessible(true);
+                    return withSettings.newInstance(new Settings(name -> environment.containsKey(name)
+                            ? environment.get(name) : System.getenv(name)));
+                } catch (NoSuchMethodException noSettings) {
+                    // a handler that reads its configuration otherwise (Spring's environment)
+                }
+            }
+            return type.getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException(logicalId + " failed to initialise: " + cause.getMessage(), cause);

@@ -41,7 +41,8 @@ public class EventPublisherHandler implements RequestStreamHandler {
         this(Settings.fromEnvironment());
     }
 
-    private EventPublisherHandler(Settings settings) {
+    /** The function's environment given explicitly: tests, and the local stack, which cannot set this JVM's environment. */
+    EventPublisherHandler(Settings settings) {
         this(new LifecyclePublisher(S3Clients.client(S3EndpointConfig.from(settings)), UploadConfig.bucketName(settings),
                 settings.httpUrl("CDN_BASE_URL").orElseThrow(() -> new ConfigurationException("CDN_BASE_URL", "is required but not set"))
                         .toString(), EventBus.from(settings)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.testing.CdnKeys;
@@ -44,7 +45,7 @@ class EventPublisherHandlerTest {
     static void init() {
         LocalS3.shared();
         CdnKeys.configure();
-        handler = new EventPublisherHandler();
+        handler = new EventPublisherHandler(new Settings(System::getProperty));
     }
 
     @BeforeEach

@@ -44,7 +44,8 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
         this(Settings.fromEnvironment());
     }
 
-    private ImageResizerHandler(Settings settings) {
+    /** The function's environment given explicitly: tests, and the local stack, which cannot set this JVM's environment. */
+    ImageResizerHandler(Settings settings) {
         this(settings, UploadConfig.from(settings));
     }
 

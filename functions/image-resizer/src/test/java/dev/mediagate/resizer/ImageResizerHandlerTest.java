@@ -53,7 +53,7 @@ class ImageResizerHandlerTest {
     void writesEveryVariantWithImmutableCachingThenTheManifest() throws Exception {
         putOriginal(Images.withMetadata(Images.jpeg(Images.quadrants(1600, 1200)), 6, true, 0), "image/jpeg");
 
-        String result = new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+        String result = new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
 
         assertThat(JSON.readTree(result).get(0).get("outcome").asText()).isEqualTo("ready");
         JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
@@ -78,7 +78,7 @@ class ImageResizerHandlerTest {
     void decodesEveryKeyAndSkipsTheOnesOutsideTheOriginalsScheme() throws Exception {
         putOriginal(Images.jpeg(Images.quadrants(64, 48)), "image/jpeg");
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
 
         assertThat(results).hasSize(2);
         assertThat(results.get(1).get("key").asText()).isEqualTo("originals/imports/Été 2026/IMG 0001.jpg");
@@ -91,7 +91,7 @@ class ImageResizerHandlerTest {
         client.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "thumb.jpg").contentType("image/jpeg"),
                 RequestBody.fromBytes(Images.jpeg(Images.quadrants(64, 48))));
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.parse(event), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.parse(event), null));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("skipped");
         assertThat(keys()).containsExactly(VARIANTS + "thumb.jpg");
@@ -125,7 +125,7 @@ class ImageResizerHandlerTest {
     @Test
     void aDuplicateDeliveryRewritesNothing() throws Exception {
         putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
-        ImageResizerHandler handler = new ImageResizerHandler();
+        ImageResizerHandler handler = new ImageResizerHandler(testSettings());
         handler.handleRequest(S3Events.event("s3-object-created.json"), null);
         HeadObjectResponse before = head(VARIANTS + "manifest.json");
 
@@ -145,7 +145,7 @@ class ImageResizerHandlerTest {
                 .isInstanceOf(SdkClientException.class);
         assertThat(keys()).containsExactly(ORIGINAL);
 
-        new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+        new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
         assertThat(keys()).contains(VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg", VARIANTS + "large.jpg", VARIANTS + "manifest.json");
     }
 
@@ -159,7 +159,7 @@ class ImageResizerHandlerTest {
                 .isInstanceOf(software.amazon.awssdk.core.exception.ApiCallTimeoutException.class);
         assertThat(keys()).containsExactly(ORIGINAL);
 
-        new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+        new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
         assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
                 VARIANTS + "large.jpg", VARIANTS + "thumb.webp", VARIANTS + "medium.webp", VARIANTS + "large.webp",
                 VARIANTS + "manifest.json");
@@ -173,7 +173,7 @@ class ImageResizerHandlerTest {
         assertThatThrownBy(() -> killed.handleRequest(S3Events.event("s3-object-created.json"), null)).isInstanceOf(KilledProcess.class);
         assertThat(keys()).doesNotContain(VARIANTS + "manifest.json");
 
-        JsonNode retry = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode retry = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
         assertThat(retry.get(0).get("outcome").asText()).isEqualTo("ready");
         assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
                 VARIANTS + "large.jpg", VARIANTS + "thumb.webp", VARIANTS + "medium.webp", VARIANTS + "large.webp",
@@ -187,7 +187,7 @@ class ImageResizerHandlerTest {
         client.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json"), RequestBody.fromString("{not json"));
         int before = LocalEventBus.shared().entries().size();
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("failed");
         List<LocalEventBus.Entry> published = LocalEventBus.shared().entries().subList(before, LocalEventBus.shared().entries().size());
@@ -226,7 +226,7 @@ class ImageResizerHandlerTest {
     void aStoreWithoutObjectTagsStillGetsTheRejectedManifest() throws Exception {
         putOriginal(new byte[0], "image/png");
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("rejected");
         assertThat(keys()).contains(VARIANTS + "manifest.json");
@@ -236,7 +236,7 @@ class ImageResizerHandlerTest {
     void aPdfBecomesReadyWithoutVariants() throws Exception {
         putOriginal("%PDF-1.7\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "application/pdf");
 
-        new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null);
+        new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
 
         JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
         assertThat(manifest.get("status").asText()).isEqualTo("ready");
@@ -279,7 +279,7 @@ class ImageResizerHandlerTest {
         byte[] notPdf = new byte[1024 * 1024];
         putOriginal(notPdf, "application/pdf");
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler().handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
 
         assertThat(results.get(0).get("reason").asText()).isEqualTo("type-mismatch");
     }
@@ -321,12 +321,17 @@ class ImageResizerHandlerTest {
         return client.listObjectsV2Paginator(l -> l.bucket(LocalS3.BUCKET)).contents().stream().map(S3Object::key).toList();
     }
 
+    /** What the function's environment holds in Lambda: here the system properties LocalS3 and SharpLibvips set. */
+    private static Settings testSettings() {
+        return new Settings(System::getProperty);
+    }
+
     private static ImageResizerHandler handlerWith(S3Client s3) {
         return handlerWith(s3, ImageResizerHandler.DEFAULT_MAX_IMAGE_BYTES);
     }
 
     private static ImageResizerHandler handlerWith(S3Client s3, long maxImageBytes) {
-        Settings settings = Settings.fromEnvironment();
+        Settings settings = testSettings();
         return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, maxImageBytes,
                 new ImagePipeline(ResizeConfig.from(settings), Vips.load(SharpLibvips.library(), 1)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer"),
                 dev.mediagate.events.EventBus.from(settings)));

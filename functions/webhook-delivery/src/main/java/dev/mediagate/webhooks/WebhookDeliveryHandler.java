@@ -40,7 +40,8 @@ public class WebhookDeliveryHandler implements RequestHandler<SQSEvent, SQSBatch
         this(Settings.fromEnvironment());
     }
 
-    private WebhookDeliveryHandler(Settings settings) {
+    /** The function's environment given explicitly: tests, and the local stack, which cannot set this JVM's environment. */
+    WebhookDeliveryHandler(Settings settings) {
         this(WebhookConfig.from(settings), settings);
     }
 

@@ -15,12 +15,9 @@ public final class Settings {
         this.lookup = Objects.requireNonNull(lookup, "lookup");
     }
 
-    /** Environment variables; a system property of the same name wins (the local stack and tests set those). */
+    /** The process's environment variables, as Lambda sets them from the template. */
     public static Settings fromEnvironment() {
-        return new Settings(name -> {
-            String property = System.getProperty(name);
-            return property != null ? property : System.getenv(name);
-        });
+        return new Settings(System::getenv);
     }
 
     public Optional<String> optional(String name) {
