@@ -223,6 +223,7 @@
 
   function putPart(signed, body, onLoaded, signal) {
     return new Promise((resolve, reject) => {
+      if (signal.aborted) { reject(new Error("aborted")); return; }
       const xhr = new XMLHttpRequest();
       xhr.open("PUT", signed.url);
       Object.entries(signed.headers).forEach(([name, value]) => {

@@ -95,6 +95,27 @@ class MultipartBrowserTest {
         assertThat(unexpectedConsoleErrors()).isEmpty();
     }
 
+    @Test
+    void theAbortButtonAbortsTheUploadAndForgetsIt() throws Exception {
+        Path file = document("draft.pdf", 40 * MIB);
+        HeadlessChromium.failRequests(browser, partUrls(5));
+        browser.findElement(By.id("files")).sendKeys(file.toString());
+        wait.until(driver -> row().getDomAttribute("data-file-id") != null);
+        String fileId = row().getDomAttribute("data-file-id");
+        String uploadId = (String) browser.executeScript("return Object.values(JSON.parse(localStorage.getItem("
+                + "'mediagate.resumable-uploads'))).find(e => e.fileId === arguments[0]).upload.uploadId", fileId);
+
+        browser.findElement(By.cssSelector("[aria-label='Abort the upload of draft.pdf']")).click();
+
+        wait.until(driver -> "aborted".equals(row().getDomAttribute("data-state")));
+        assertThat(client.send(client.get("/uploads/" + fileId + "/parts?uploadId="
+                + java.net.URLEncoder.encode(uploadId, java.nio.charset.StandardCharsets.UTF_8), client.token(user))).statusCode())
+                .isEqualTo(404);
+        assertThat((Boolean) browser.executeScript("return localStorage.getItem('mediagate.resumable-uploads').includes(arguments[0])",
+                fileId)).isFalse();
+        assertThat(unexpectedConsoleErrors()).isEmpty();
+    }
+
     private void signIn() {
         browser.findElement(By.id("user")).clear();
         browser.findElement(By.id("user")).sendKeys(user);
