@@ -3,14 +3,12 @@ package dev.mediagate.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediagate.testing.Documents;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,25 +148,17 @@ class MultipartBrowserTest {
 
     private String storedSha256(String fileId) throws Exception {
         String owner = client.json(client.send(client.get("/me", client.token(user)))).get("owner").asText();
-        return sha256(stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
+        return Documents.sha256Hex(stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                 .key("originals/" + owner + "/" + fileId)).asByteArray());
     }
 
     private static Path document(String name, int size) throws Exception {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        byte[] magic = "%PDF-1.7\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        System.arraycopy(magic, 0, bytes, 0, magic.length);
         Path file = RunningStack.data().resolve(name);
-        Files.write(file, bytes);
+        Files.write(file, Documents.pdf(size));
         return file;
     }
 
     private static String sha256(Path file) throws Exception {
-        return sha256(Files.readAllBytes(file));
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return Documents.sha256Hex(Files.readAllBytes(file));
     }
 }

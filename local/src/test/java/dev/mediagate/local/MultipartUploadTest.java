@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mediagate.testing.Documents;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +47,7 @@ class MultipartUploadTest {
 
     @Test
     void a64MiBFileGoesUpIn8MiBPartsAndTheStoredOriginalHasItsSha256() throws Exception {
-        byte[] pdf = document(64 * MIB);
+        byte[] pdf = Documents.pdf(64 * MIB);
 
         JsonNode created = create(pdf.length, false);
         assertThat(created.at("/upload/method").asText()).isEqualTo("multipart");
@@ -64,7 +63,7 @@ class MultipartUploadTest {
         assertThat(file.get("size").asLong()).isEqualTo(pdf.length);
         byte[] stored = stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                 .key(originalKey(fileId))).asByteArray();
-        assertThat(sha256(stored)).isEqualTo(sha256(pdf));
+        assertThat(Documents.sha256Hex(stored)).isEqualTo(Documents.sha256Hex(pdf));
     }
 
     @Test
@@ -80,7 +79,7 @@ class MultipartUploadTest {
 
     @Test
     void s3RefusesAPartOfOneByteMoreOrLessThanItsUrlSigns() throws Exception {
-        byte[] pdf = document(17 * MIB);
+        byte[] pdf = Documents.pdf(17 * MIB);
         JsonNode created = create(pdf.length, true);
         JsonNode part = signParts(created, List.of(1)).at("/parts/0");
         assertThat(part.get("size").asLong()).isEqualTo(8 * MIB);
@@ -94,7 +93,7 @@ class MultipartUploadTest {
 
     @Test
     void s3RefusesAPartUrlUsedForAnotherPartNumber() throws Exception {
-        byte[] pdf = document(33 * MIB);
+        byte[] pdf = Documents.pdf(33 * MIB);
         JsonNode created = create(pdf.length, true);
         String third = signParts(created, List.of(3)).at("/parts/0/url").asText();
         assertThat(third).contains("partNumber=3");
@@ -107,7 +106,7 @@ class MultipartUploadTest {
 
     @Test
     void completionWithAMissingPartAWrongEtagOrAWrongTotalIs400AndTheUploadStaysResumable() throws Exception {
-        byte[] pdf = document(17 * MIB);
+        byte[] pdf = Documents.pdf(17 * MIB);
         JsonNode created = create(pdf.length, true);
         Map<Integer, String> etags = sendParts(created, pdf, List.of(1, 2));
 
@@ -135,7 +134,7 @@ class MultipartUploadTest {
 
     @Test
     void anAbortedUploadLosesItsPartsAndIsNotFoundAfterwards() throws Exception {
-        byte[] pdf = document(17 * MIB);
+        byte[] pdf = Documents.pdf(17 * MIB);
         JsonNode created = create(pdf.length, true);
         Map<Integer, String> etags = sendParts(created, pdf, List.of(1));
 
@@ -154,7 +153,7 @@ class MultipartUploadTest {
 
     @Test
     void anotherUserOrAnUnknownUploadIdIsNotFoundAndABackendWithTheScopeCanContinue() throws Exception {
-        byte[] pdf = document(9 * MIB);
+        byte[] pdf = Documents.pdf(9 * MIB);
         JsonNode created = create(pdf.length, true);
         String bob = client.token("multipart-bob");
         String unknown = created.deepCopy().toString().replace(uploadId(created), "2~not-an-upload-of-this-file");
@@ -181,7 +180,7 @@ class MultipartUploadTest {
 
     @Test
     void anUploadInterruptedHalfwayResumesFromWhatS3HoldsAndSendsOnlyTheRest() throws Exception {
-        byte[] pdf = document(40 * MIB);
+        byte[] pdf = Documents.pdf(40 * MIB);
         JsonNode created = create(pdf.length, true);
         sendParts(created, pdf, List.of(1, 3));
 
@@ -203,7 +202,7 @@ class MultipartUploadTest {
         assertThat(complete(created, etags).statusCode()).isEqualTo(200);
         byte[] stored = stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                 .key(originalKey(created))).asByteArray();
-        assertThat(sha256(stored)).isEqualTo(sha256(pdf));
+        assertThat(Documents.sha256Hex(stored)).isEqualTo(Documents.sha256Hex(pdf));
     }
 
     @Test
@@ -320,20 +319,7 @@ class MultipartUploadTest {
         return "originals/" + owner + "/" + fileId;
     }
 
-    /** A PDF by its magic bytes, then random bytes: the resizer checks documents by their start only. */
-    private static byte[] document(int size) {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        byte[] magic = "%PDF-1.7\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        System.arraycopy(magic, 0, bytes, 0, magic.length);
-        return bytes;
-    }
-
     private static byte[] slice(byte[] bytes, int offset, int length) {
         return Arrays.copyOfRange(bytes, offset, offset + length);
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -2,14 +2,13 @@ package dev.mediagate.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mediagate.testing.Documents;
 import dev.mediagate.testing.RequiredTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -84,8 +83,7 @@ class MultipartUppyBrowserTest {
                 assertThat(client.waitUntilDone(fileId, token).get("status").asText()).isEqualTo("ready");
                 byte[] stored = stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                         .key("originals/" + owner + "/" + fileId)).asByteArray();
-                assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))
-                        .isEqualTo(digests.get(file.get("name")));
+                assertThat(Documents.sha256Hex(stored)).isEqualTo(digests.get(file.get("name")));
             }
             assertThat(HeadlessChromium.consoleErrors(browser)).extracting(entry -> entry.getMessage())
                     .allMatch(message -> message.contains("ERR_BLOCKED_BY_CLIENT"));

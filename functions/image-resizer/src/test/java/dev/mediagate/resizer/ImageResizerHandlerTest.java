@@ -246,10 +246,7 @@ class ImageResizerHandlerTest {
 
     @Test
     void aLargeDocumentIsCheckedByItsFirstBytesAloneAndBecomesReady() throws Exception {
-        byte[] pdf = new byte[48 * 1024 * 1024];
-        new java.util.Random(7).nextBytes(pdf);
-        byte[] magic = "%PDF-1.7\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        System.arraycopy(magic, 0, pdf, 0, magic.length);
+        byte[] pdf = dev.mediagate.testing.Documents.pdf(48 * 1024 * 1024);
         putOriginal(pdf, "application/pdf");
         List<Integer> bytesRead = new java.util.ArrayList<>();
         S3Client measuringReads = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
