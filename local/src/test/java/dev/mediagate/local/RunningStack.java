@@ -20,7 +20,7 @@ final class RunningStack {
             receiver = new WebhookReceiver();
             stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml"))
                     .withWebhookUrl(receiver.url()).withNativeFunctionsInThisJvm()
-                    // Room for multipart uploads: above 32 MiB they go in parts (MultipartUploadTest, the browser tests).
+                    // Room for multipart uploads: above 32 MiB they go in parts (MultipartUploadOverHttpIT, the browser tests).
                     .withParameter("MaxUploadBytes", "1073741824").withParameter("MultipartThresholdBytes", "33554432"),
                     Duration.ofMillis(200));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));

@@ -14,11 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code events/api-cdn-cookies.json} through the real handler. */
-@Tag("events")
 class CdnCookiesTest {
 
     @Test

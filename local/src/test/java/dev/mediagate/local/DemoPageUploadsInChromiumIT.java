@@ -22,7 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * two images go through the real CORS preflight and presigned PUT, progress reaches 100 %, both thumbnails load from
  * the CDN edge with the CloudFront cookies. The screenshot is kept in {@code local/target/screenshots/}.
  */
-class DemoPageBrowserTest {
+class DemoPageUploadsInChromiumIT {
 
     static Path data;
     static LocalStack stack;

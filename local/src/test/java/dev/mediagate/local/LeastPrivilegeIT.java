@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * function's role and the bucket policy of template.yaml: every call is allowed, and every S3 action and resource a
  * role grants is used.
  */
-class LeastPrivilegeTest {
+class LeastPrivilegeIT {
 
     @Test
     void everyS3CallOfAFilesLifeIsAllowedAndEveryGrantedS3ActionAndResourceIsUsed() throws Exception {

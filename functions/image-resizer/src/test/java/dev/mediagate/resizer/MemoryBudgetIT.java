@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The resizer's memory budget is a 1 GiB heap (this module's tests all run with {@code -Xmx1g}; the template's 2 GiB
  * function gives the JVM 1.5 GiB): sources right at the default 50 MP limit must be processed within it.
  */
-class MemoryBudgetTest {
+class MemoryBudgetIT {
 
     private final ImagePipeline pipeline = new ImagePipeline(new ResizeConfig(
             VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82, Set.of(VariantFormat.WEBP)), Vips.load(SharpLibvips.library(), 1));

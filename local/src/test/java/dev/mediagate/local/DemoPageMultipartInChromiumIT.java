@@ -21,7 +21,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and an upload cut off by a page reload resumes from the parts S3 holds, sending only the rest. The network failures
  * are Chromium's own (DevTools request blocking), so the page sees what a dropped connection looks like to it.
  */
-class MultipartBrowserTest {
+class DemoPageMultipartInChromiumIT {
 
     private static final int MIB = 1024 * 1024;
     private LocalStack stack;

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
  * Resumable multipart uploads over HTTP on the local stack, as a browser makes them: the API signs, S3Proxy (SigV4
  * checked) takes the parts, the API completes only what S3 itself holds.
  */
-class MultipartUploadTest {
+class MultipartUploadOverHttpIT {
 
     private static final int MIB = 1024 * 1024;
     private static LocalStack stack;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a `sam deploy` of template.yaml does in AWS, evaluated offline: versions, key rotation, policies, domains. */
-class DeployTemplateTest {
+class TemplateDeployIT {
 
     private static final Path TEMPLATE = TemplateTest.ROOT.resolve("template.yaml");
     private static final String BUCKET_ARN = "arn:aws:s3:::mediagate-dev-000000000000-us-east-1";
@@ -277,7 +277,7 @@ class DeployTemplateTest {
             }
             return Map.of(name, String.valueOf(value));
         }
-        assertThat(definition).as(name + " has a pattern: give DeployTemplateTest a valid other value").doesNotContainKey("AllowedPattern");
+        assertThat(definition).as(name + " has a pattern: give TemplateDeployIT a valid other value").doesNotContainKey("AllowedPattern");
         return Map.of(name, current.isEmpty() ? "changed" : current + "-changed");
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The resizer runs native code (libvips), so the local stack runs it in a JVM of its own, as Lambda does: a crash
  * there ends that process and that invocation, which is retried and then recorded as failed; the stack goes on.
  */
-class NativeCrashTest {
+class ResizerCrashIsolationIT {
 
     private static LocalStack stack;
     private static StackClient client;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * as a Standard Webhook that the reference library verifies, retried with the same id, dead-lettered when the receiver
  * never answers, and announced even when the process that wrote the state dies right after writing it.
  */
-class EventsAndWebhooksTest {
+class EventsAndWebhooksIT {
 
     private static LocalStack stack;
     private static StackClient client;
@@ -58,7 +58,7 @@ class EventsAndWebhooksTest {
             }
         }
         JsonNode ready = awaitDeliveries(image, types -> types.contains("file.ready")).stream()
-                .map(EventsAndWebhooksTest::event).filter(e -> e.get("type").asText().equals("file.ready")).findFirst().orElseThrow();
+                .map(EventsAndWebhooksIT::event).filter(e -> e.get("type").asText().equals("file.ready")).findFirst().orElseThrow();
         assertThat(ready.at("/data/status").asText()).isEqualTo("ready");
         assertThat(ready.at("/data/width").asInt()).isEqualTo(800);
         assertThat(ready.at("/data/variants/thumb/width").asInt()).isEqualTo(320);
@@ -136,7 +136,7 @@ class EventsAndWebhooksTest {
             Thread.sleep(500);
             if (Files.isDirectory(deadLetters)) {
                 try (Stream<Path> files = Files.list(deadLetters)) {
-                    deadLettered = files.map(EventsAndWebhooksTest::read).filter(body -> body.contains(fileId)).findFirst().orElse(null);
+                    deadLettered = files.map(EventsAndWebhooksIT::read).filter(body -> body.contains(fileId)).findFirst().orElse(null);
                 }
             }
         }
@@ -178,7 +178,7 @@ class EventsAndWebhooksTest {
     }
 
     private static JsonNode awaitEvent(String fileId, String type) throws Exception {
-        return awaitDeliveries(fileId, types -> types.contains(type)).stream().map(EventsAndWebhooksTest::event)
+        return awaitDeliveries(fileId, types -> types.contains(type)).stream().map(EventsAndWebhooksIT::event)
                 .filter(event -> event.get("type").asText().equals(type)).findFirst().orElseThrow();
     }
 

@@ -22,7 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * from npm (versions pinned in {@code src/test/uppy/package-lock.json}) and run in headless Chromium against the local
  * stack: a large file goes up in parts, one of which the network fails once, and a small one as a single PUT.
  */
-class MultipartUppyBrowserTest {
+class UppySnippetInChromiumIT {
 
     private static final Path HARNESS = TemplateTest.ROOT.resolve("local/target/uppy5-harness");
     private static String bundle;

@@ -36,10 +36,10 @@ import org.tomlj.Toml;
  * {@code samconfig.toml}, and each {@code sam deploy --config-env} is evaluated against template.yaml with that
  * environment's parameters as SAM CLI parses them.
  */
-class ReadmeDeployCommandsTest {
+class DeployCommandsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Commands that need AWS itself or a build: their effect is covered elsewhere (SamBuildLayoutTest, the template tests). */
+    /** Commands that need AWS itself or a build: their effect is covered elsewhere (SamBuildLayoutIT, the template tests). */
     private static final List<String> NOT_RUN_HERE = List.of("./mvnw install", "sam build", "sam delete", "aws s3 rb");
 
     @TempDir

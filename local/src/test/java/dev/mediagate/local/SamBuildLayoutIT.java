@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the README's {@code ./mvnw install} step (parent POM, media-core, media-imaging, the test helpers), it must build, run
  * no test, and leave the handler and only the runtime jars that function needs.
  */
-class SamBuildLayoutTest {
+class SamBuildLayoutIT {
 
     @TempDir
     Path work;

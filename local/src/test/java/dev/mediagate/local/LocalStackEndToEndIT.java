@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The whole stack on free ports, driven over HTTP as a frontend would. */
-class LocalStackTest {
+class LocalStackEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static Path data;

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Who can see a file, over HTTP on the local stack: every route of the contract for the owner, another user, a service
  * caller, an anonymous caller and a share link's holder, and for every URL handed out, whether the CDN edge serves it.
  */
-class AccessMatrixTest {
+class AccessMatrixIT {
 
     private static final byte[] SMALL_PHOTO = Images.jpeg(Images.quadrants(64, 48));
     private static LocalStack stack;
