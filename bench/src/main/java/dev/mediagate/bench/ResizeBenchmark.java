@@ -8,7 +8,7 @@ import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.imaging.VariantFormat;
 import dev.mediagate.imaging.VariantSpec;
 import dev.mediagate.imaging.Vips;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;

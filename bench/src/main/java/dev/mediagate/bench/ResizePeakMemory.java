@@ -6,7 +6,7 @@ import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.imaging.VariantFormat;
 import dev.mediagate.imaging.VariantSpec;
 import dev.mediagate.imaging.Vips;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

@@ -6,7 +6,7 @@ import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.MediaOutcome;
 import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.imaging.Vips;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

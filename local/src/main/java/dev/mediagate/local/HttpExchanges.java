@@ -9,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Small helpers shared by the local API front and the CDN edge. */
-final class HttpExchanges {
+public final class HttpExchanges {
 
     private HttpExchanges() {
     }
 
-    static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         if (contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
@@ -28,13 +28,13 @@ final class HttpExchanges {
         exchange.close();
     }
 
-    static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
+    public static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
         String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail.replace("\"", "'") + "\"}";
         send(exchange, status, "application/problem+json", body.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Map<String, String> query(String rawQuery) {
+    public static Map<String, String> query(String rawQuery) {
         Map<String, String> values = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return values;
@@ -49,7 +49,7 @@ final class HttpExchanges {
     }
 
     /** Cookies of the request, first value wins. */
-    static Map<String, String> cookies(HttpExchange exchange) {
+    public static Map<String, String> cookies(HttpExchange exchange) {
         Map<String, String> cookies = new LinkedHashMap<>();
         for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
             for (String part : header.split(";")) {

@@ -1,5 +1,9 @@
 package dev.mediagate.local;
 
+import dev.mediagate.local.events.LocalAwsEndpoint;
+import dev.mediagate.local.lambda.FunctionHost;
+import dev.mediagate.local.s3.LocalS3Server;
+import dev.mediagate.local.sam.SamTemplate;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,29 +14,13 @@ import java.util.List;
  * {@code invoke <LogicalId> --event FILE}: one function, the environment {@code template.yaml} gives it, the local S3
  * under {@code --data-dir}; the handler's result on standard output and its logs on standard error, like {@code sam local invoke}.
  */
-final class LocalInvoke {
+public final class LocalInvoke {
 
     private LocalInvoke() {
     }
 
-    static int run(List<String> args) throws Exception {
-        if (args.isEmpty() || args.get(0).startsWith("-")) {
-            throw new IllegalArgumentException("invoke needs a function's logical id, e.g. invoke MediaApiFunction --event events/api-create-upload.json");
-        }
-        String function = args.get(0);
-        Path event = null;
-        List<String> stackArgs = new java.util.ArrayList<>();
-        for (int i = 1; i < args.size(); i++) {
-            if (args.get(i).equals("--event") && i + 1 < args.size()) {
-                event = Path.of(args.get(++i));
-            } else {
-                stackArgs.add(args.get(i));
-            }
-        }
-        if (event == null || !Files.isRegularFile(event)) {
-            throw new IllegalArgumentException("invoke needs --event with an existing JSON file");
-        }
-        LocalStack.Options options = LocalStack.Options.parse(stackArgs);
+    /** Runs {@code function} of the template with the event file's bytes; what it returned goes to standard output. */
+    public static int run(String function, Path event, LocalStack.Options options) throws Exception {
         SamTemplate template = SamTemplate.load(options.template());
         if (!template.logicalIdsOfType("AWS::Serverless::Function").contains(function)) {
             throw new IllegalArgumentException("template.yaml has no function " + function + "; it has "
@@ -43,7 +31,7 @@ final class LocalInvoke {
         java.util.Properties before = (java.util.Properties) System.getProperties().clone();
         Path webhookSecret = LocalKeys.webhookSecret(options.dataDir().resolve("keys"));
         try (LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), 0, List.of(), store -> store);
-                LocalAwsEndpoint aws = new LocalAwsEndpoint(new dev.mediagate.testing.LocalEventBus(entry ->
+                LocalAwsEndpoint aws = new LocalAwsEndpoint(new dev.mediagate.local.events.LocalEventBus(entry ->
                         System.err.println("event put on the bus: " + entry.detailType() + " " + entry.detail())))) {
             FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION, true);
             java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>(LocalStack.overrides(s3,
@@ -52,7 +40,7 @@ final class LocalInvoke {
             // WebhookDeliveryFunction delivers to --webhook-url, or to a receiver that is not there: the result then
             // shows the failed delivery.
             overrides.put("WEBHOOK_URL", options.webhookUrl().map(Object::toString).orElse("http://127.0.0.1:9/"));
-            overrides.put("LIBVIPS_PATH", dev.mediagate.testing.SharpLibvips.library().toString());
+            overrides.put("LIBVIPS_PATH", dev.mediagate.local.lambda.SharpLibvips.library().toString());
             functions.configure(overrides);
             s3.ensureBucket(template.environment(function).get("MEDIA_BUCKET"));
             PrintStream stdout = LocalStack.stderrAsStdout();

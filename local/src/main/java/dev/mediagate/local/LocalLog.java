@@ -4,14 +4,14 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
 /** One line per request or event on standard output. */
-final class LocalLog {
+public final class LocalLog {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private LocalLog() {
     }
 
-    static void line(String part, String message) {
+    public static void line(String part, String message) {
         System.out.println(LocalTime.now().format(TIME) + " [" + part + "] " + message);
     }
 }

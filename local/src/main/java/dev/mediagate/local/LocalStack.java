@@ -1,9 +1,24 @@
 package dev.mediagate.local;
 
-import dev.mediagate.testing.SharpLibvips;
-import dev.mediagate.testing.CloudFrontInvalidations;
-import dev.mediagate.testing.CloudFrontVerifier;
-import dev.mediagate.testing.LocalEventBus;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediagate.local.apigateway.ApiGateway;
+import dev.mediagate.local.apigateway.DevTokens;
+import dev.mediagate.local.apigateway.HttpRoute;
+import dev.mediagate.local.cdn.CdnEdge;
+import dev.mediagate.local.cdn.CloudFrontInvalidations;
+import dev.mediagate.local.cdn.CloudFrontVerifier;
+import dev.mediagate.local.events.LocalAwsEndpoint;
+import dev.mediagate.local.events.LocalEventBus;
+import dev.mediagate.local.events.LocalEventRouter;
+import dev.mediagate.local.lambda.AsyncInvoker;
+import dev.mediagate.local.lambda.FunctionHost;
+import dev.mediagate.local.lambda.OnFailureRecords;
+import dev.mediagate.local.lambda.SharpLibvips;
+import dev.mediagate.local.s3.LocalS3Server;
+import dev.mediagate.local.s3.NotificationRule;
+import dev.mediagate.local.s3.NotifyingBlobStore;
+import dev.mediagate.local.sam.SamTemplate;
+import dev.mediagate.local.sqs.LocalWebhookQueue;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,29 +27,25 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * mediagate on a laptop, no Docker, no AWS account: S3Proxy as S3, the real handlers behind a local HTTP API with the
  * JWT check, S3 events to the resizer with Lambda's retries, a CloudFront-like edge, and a demo page. Everything is read
- * from {@code template.yaml}, so the local stack and the deployed one cannot drift apart.
+ * from {@code template.yaml}, so the local stack and the deployed one cannot drift apart. Each AWS service it stands in
+ * for has a package of its own ({@code apigateway}, {@code lambda}, {@code s3}, {@code cdn}, {@code events}, {@code sqs},
+ * {@code sam} for the template); this class wires them together, and {@code cli} is the command line.
  */
 public final class LocalStack implements AutoCloseable {
 
     static final String KEY_PAIR_ID = "K2MEDIAGATELOCAL";
     /** Concurrent instances per function, as Lambda would scale out; two cores rarely need more. */
-    static final int INSTANCES_PER_FUNCTION = 4;
-    private static final String USAGE = """
-            usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--webhook-url URL] [--template template.yaml]
-                                                             [--parameter-overrides "Name=Value ..."]
-                   java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]
-                   java -jar local/target/mediagate-local.jar load [--clients 200] [--template template.yaml]""";
+    public static final int INSTANCES_PER_FUNCTION = 4;
 
     private final LocalS3Server s3;
     private final AsyncInvoker invoker;
@@ -81,77 +92,6 @@ public final class LocalStack implements AutoCloseable {
             return new Options(dataDir, apiPort, s3Port, cdnPort, template, webhookUrl, isolateNativeFunctions,
                     functionSettings, Map.copyOf(parameters));
         }
-
-        static Options parse(List<String> args) {
-            Path dataDir = Path.of(".mediagate");
-            int apiPort = 3000;
-            int s3Port = 9000;
-            int cdnPort = 9100;
-            Path template = Path.of("template.yaml");
-            Optional<URI> webhookUrl = Optional.empty();
-            Map<String, String> parameters = new LinkedHashMap<>();
-            for (int i = 0; i < args.size(); i++) {
-                String value = i + 1 < args.size() ? args.get(i + 1) : null;
-                switch (args.get(i)) {
-                    case "--data-dir" -> dataDir = Path.of(required(args.get(i), value));
-                    case "--api-port" -> apiPort = port(args.get(i), value);
-                    case "--s3-port" -> s3Port = port(args.get(i), value);
-                    case "--cdn-port" -> cdnPort = port(args.get(i), value);
-                    case "--template" -> template = Path.of(required(args.get(i), value));
-                    case "--webhook-url" -> webhookUrl = Optional.of(webhookUrl(required(args.get(i), value)));
-                    case "--parameter-overrides" -> parameters.putAll(parameterOverrides(required(args.get(i), value)));
-                    default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
-                }
-                i++;
-            }
-            return new Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath(), webhookUrl, true,
-                    Map.of(), Map.copyOf(parameters));
-        }
-
-        /** SAM's form: {@code Name=Value} pairs separated by spaces. */
-        private static Map<String, String> parameterOverrides(String value) {
-            Map<String, String> parameters = new LinkedHashMap<>();
-            for (String pair : value.trim().split("\\s+")) {
-                int equals = pair.indexOf('=');
-                if (equals < 1) {
-                    throw new IllegalArgumentException("--parameter-overrides takes Name=Value pairs separated by spaces, got '"
-                            + pair + "'");
-                }
-                parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
-            }
-            return parameters;
-        }
-
-        private static URI webhookUrl(String value) {
-            try {
-                URI url = new URI(value);
-                if ((url.getScheme().equals("http") || url.getScheme().equals("https")) && url.getHost() != null) {
-                    return url;
-                }
-            } catch (java.net.URISyntaxException | NullPointerException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("--webhook-url must be an http(s) URL");
-        }
-
-        private static String required(String option, String value) {
-            if (value == null) {
-                throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
-            }
-            return value;
-        }
-
-        private static int port(String option, String value) {
-            try {
-                int port = Integer.parseInt(required(option, value));
-                if (port >= 0 && port <= 65535) {
-                    return port;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(option + " must be a port number (0 picks a free one)");
-        }
     }
 
     private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket, FunctionHost functions,
@@ -165,37 +105,6 @@ public final class LocalStack implements AutoCloseable {
         this.aws = aws;
         this.events = events;
         this.webhooks = webhooks;
-    }
-
-    public static void main(String[] args) throws Exception {
-        List<String> arguments = List.of(args);
-        try {
-            if (!arguments.isEmpty() && arguments.get(0).equals("invoke")) {
-                System.exit(LocalInvoke.run(arguments.subList(1, arguments.size())));
-            }
-            if (!arguments.isEmpty() && arguments.get(0).equals("load")) {
-                System.exit(LoadDriver.run(arguments.subList(1, arguments.size())));
-            }
-            if (arguments.contains("--help") || arguments.contains("-h")) {
-                System.out.println(USAGE);
-                return;
-            }
-            LocalStack stack = start(Options.parse(arguments), Duration.ofSeconds(1));
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stack.close();
-                stopped.countDown();
-            }));
-            System.out.println(stack.readyLine());
-            stopped.await();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-        } catch (java.net.BindException e) {
-            System.err.println("a port is already in use (is another local stack running?): " + e.getMessage()
-                    + "; pick others with --api-port, --s3-port, --cdn-port");
-            System.exit(1);
-        }
     }
 
     /** Starts every part; {@code retryDelay} is the first of the async and webhook retry delays. */
@@ -227,12 +136,12 @@ public final class LocalStack implements AutoCloseable {
         Optional<LocalWebhookQueue> webhooks = template.exists(LocalWebhookQueue.FUNCTION)
                 ? Optional.of(new LocalWebhookQueue(functions, options.dataDir().resolve("webhook-dlq"), retryDelay, webhookQueueArn))
                 : Optional.empty();
-        LocalEventRouter router = new LocalEventRouter(webhooks, invoker, failurePublisher(template));
+        LocalEventRouter router = new LocalEventRouter(webhooks, invoker, LocalEventRouter.failurePublisher(template));
         LocalAwsEndpoint aws = new LocalAwsEndpoint(new LocalEventBus(router::route));
         invoker.onFailure((functionId, event, error) -> {
-            if (onFailureGoesToTheBus(template, functionId)) {
-                router.route(new LocalEventBus.Entry(LocalEventBus.BUS_NAME, "lambda", EVENT_PUBLISHER_FAILURE_TYPE,
-                        failureRecord(functionId, event, error)));
+            if (OnFailureRecords.goToTheBus(template, functionId)) {
+                router.route(new LocalEventBus.Entry(LocalEventBus.BUS_NAME, "lambda", OnFailureRecords.DETAIL_TYPE,
+                        OnFailureRecords.record(functionId, event, error)));
             }
         });
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
@@ -262,8 +171,6 @@ public final class LocalStack implements AutoCloseable {
         return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks);
     }
 
-    static final String EVENT_PUBLISHER_FAILURE_TYPE = "Lambda Function Invocation Result - Failure";
-
     /** The event functions' view: the bus and queue stand-ins, the webhook secret's file instead of its ARN. */
     static Map<String, String> eventOverrides(String awsEndpoint, Path webhookSecret) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -274,50 +181,6 @@ public final class LocalStack implements AutoCloseable {
         values.put("WEBHOOK_SECRET_FILE", webhookSecret.toString());
         values.put("WEBHOOK_QUEUE_URL", awsEndpoint + "/" + SamTemplate.LOCAL_ACCOUNT_ID + "/mediagate-webhooks");
         return values;
-    }
-
-    /** The function a rule sends the resizer's failure records to (an EventBridgeRule source matching Lambda's failures). */
-    static String failurePublisher(SamTemplate template) {
-        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
-            for (Object value : SamTemplate.map(template.properties(function).get("Events")).values()) {
-                Map<String, Object> event = SamTemplate.map(value);
-                if ("EventBridgeRule".equals(event.get("Type"))
-                        && String.valueOf(SamTemplate.map(event.get("Properties")).get("Pattern")).contains(EVENT_PUBLISHER_FAILURE_TYPE)) {
-                    return function;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static boolean onFailureGoesToTheBus(SamTemplate template, String functionId) {
-        Map<String, Object> onFailure = SamTemplate.map(SamTemplate.map(SamTemplate.map(
-                template.properties(functionId).get("EventInvokeConfig")).get("DestinationConfig")).get("OnFailure"));
-        return "EventBridge".equals(onFailure.get("Type"));
-    }
-
-    /** Lambda's on-failure destination record for an asynchronous invocation whose retries are exhausted. */
-    private static String failureRecord(String functionId, byte[] event, RuntimeException error) {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        try {
-            var record = json.createObjectNode();
-            record.put("version", "1.0");
-            record.put("timestamp", Instant.now().toString());
-            var context = record.putObject("requestContext");
-            context.put("requestId", java.util.UUID.randomUUID().toString());
-            context.put("functionArn", "arn:aws:lambda:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT_ID
-                    + ":function:" + functionId + ":$LATEST");
-            context.put("condition", "RetriesExhausted");
-            context.put("approximateInvokeCount", AsyncInvoker.RETRIES + 1);
-            record.set("requestPayload", json.readTree(event));
-            record.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST").put("functionError", "Unhandled");
-            Throwable cause = error.getCause() != null && error.getMessage() != null && error.getMessage().contains("failed") ? error.getCause() : error;
-            record.putObject("responsePayload").put("errorMessage", String.valueOf(cause.getMessage()))
-                    .put("errorType", cause.getClass().getName());
-            return json.writeValueAsString(record);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** What the functions see on top of the template's environment: local endpoints, the dev key file, dev credentials. */
@@ -338,7 +201,8 @@ public final class LocalStack implements AutoCloseable {
         return values;
     }
 
-    String readyLine() {
+    /** The line that tells a person (and a script) the stack is up, with its three URLs. */
+    public String readyLine() {
         return "mediagate local stack ready: api=" + apiUrl() + " s3=" + s3.endpoint() + " cdn=" + cdnUrl();
     }
 
@@ -346,36 +210,42 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + api.port();
     }
 
-    String cdnUrl() {
+    public String cdnUrl() {
         return "http://127.0.0.1:" + cdn.port();
     }
 
-    LocalS3Server s3() {
-        return s3;
-    }
-
-    String bucket() {
+    /** The media bucket, as the template names it for the local account and region. */
+    public String bucket() {
         return bucket;
     }
 
-    FunctionHost functions() {
-        return functions;
+    public URI s3Endpoint() {
+        return s3.endpoint();
     }
 
-    CdnEdge cdn() {
-        return cdn;
+    /** An S3 client with the stack's own credentials, as an operator with the console would look into the bucket. */
+    public S3Client s3Client() {
+        return s3.client();
     }
 
-    LocalEventRouter events() {
-        return events;
+    /** Every {@code CreateInvalidation} the edge received, oldest first. */
+    public List<CloudFrontInvalidations.Invalidation> cdnInvalidations() {
+        return cdn.invalidations();
     }
 
-    Optional<LocalWebhookQueue> webhooks() {
-        return webhooks;
+    /** The last events published on the bus, oldest first ({@code GET /_local/events}). */
+    public List<JsonNode> recentEvents() {
+        return events.recent();
     }
 
-    AsyncInvoker invoker() {
-        return invoker;
+    /** Every initialised instance of a function (a handler object in this JVM, or its process's stand-in). */
+    public List<Object> functionInstances(String logicalId) {
+        return functions.handlers(logicalId);
+    }
+
+    /** S3 events, invocations and webhook deliveries not yet handled or dead-lettered. */
+    public int pendingWork() {
+        return invoker.pending() + webhooks.map(LocalWebhookQueue::pending).orElse(0);
     }
 
     @Override

@@ -113,15 +113,15 @@ class AccessMatrixIT {
         assertThat(edge(signedOriginal)).isEqualTo(200);
         JsonNode asSeenByBob = client.json(client.send(client.get("/files/" + fileId, bob)));
         assertThat(asSeenByBob.has("variants")).as("bob learns nothing from the API").isFalse();
-        int invalidations = stack.cdn().invalidations().size();
+        int invalidations = stack.cdnInvalidations().size();
 
         JsonNode backToPrivate = client.json(client.send(client.patch("/files/" + fileId, alice, "{\"visibility\":\"private\"}")));
 
         assertThat(backToPrivate.get("visibility").asText()).isEqualTo("private");
         assertThat(edge(publicThumb)).as("the public URL no longer serves").isNotEqualTo(200);
         assertThat(edge(backToPrivate.at("/variants/thumb/url").asText())).isEqualTo(200);
-        assertThat(stack.cdn().invalidations()).hasSize(invalidations + 1);
-        assertThat(stack.cdn().invalidations().getLast().paths()).containsExactly("/public/" + owner + "/" + fileId + "/*");
+        assertThat(stack.cdnInvalidations()).hasSize(invalidations + 1);
+        assertThat(stack.cdnInvalidations().getLast().paths()).containsExactly("/public/" + owner + "/" + fileId + "/*");
     }
 
     @Test
@@ -182,7 +182,7 @@ class AccessMatrixIT {
     }
 
     private static long signatures() {
-        return stack.functions().handlers("MediaApiFunction").stream()
+        return stack.functionInstances("MediaApiFunction").stream()
                 .mapToLong(handler -> ((StreamLambdaHandler) handler).cdnSignatures()).sum();
     }
 
@@ -190,7 +190,7 @@ class AccessMatrixIT {
     private static void expire(String token) throws Exception {
         String key = "shares/tokens/" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(token.getBytes(StandardCharsets.US_ASCII))) + ".json";
-        S3Client s3 = stack.s3().client();
+        S3Client s3 = stack.s3Client();
         String record = s3.getObjectAsBytes(g -> g.bucket(stack.bucket()).key(key)).asUtf8String();
         String expired = record.replaceFirst("\"expiresAt\":\"[^\"]+\"", "\"expiresAt\":\"" + java.time.Instant.now().minusSeconds(1) + "\"");
         s3.putObject(p -> p.bucket(stack.bucket()).key(key), RequestBody.fromString(expired));
@@ -198,13 +198,13 @@ class AccessMatrixIT {
 
     /** An original straight into the bucket (the resizer makes its variants as for any upload); waits for its manifest. */
     private static void putReadyFile(String id) throws Exception {
-        S3Client s3 = stack.s3().client();
+        S3Client s3 = stack.s3Client();
         s3.putObject(p -> p.bucket(stack.bucket()).key("originals/" + owner + "/" + id).contentType("image/jpeg"),
                 RequestBody.fromBytes(SMALL_PHOTO));
     }
 
     private static void awaitManifests(List<String> ids) throws Exception {
-        S3Client s3 = stack.s3().client();
+        S3Client s3 = stack.s3Client();
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
         for (String id : ids) {
             while (s3.listObjectsV2(l -> l.bucket(stack.bucket()).prefix("variants/" + owner + "/" + id + "/manifest.json")).keyCount() == 0) {

@@ -148,7 +148,7 @@ class DemoPageMultipartInChromiumIT {
 
     private String storedSha256(String fileId) throws Exception {
         String owner = client.json(client.send(client.get("/me", client.token(user)))).get("owner").asText();
-        return Documents.sha256Hex(stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
+        return Documents.sha256Hex(stack.s3Client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                 .key("originals/" + owner + "/" + fileId)).asByteArray());
     }
 

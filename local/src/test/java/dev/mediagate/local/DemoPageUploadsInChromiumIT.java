@@ -87,7 +87,7 @@ class DemoPageUploadsInChromiumIT {
             wait.until(driver -> driver.findElement(By.id("by-url-state")).getText().equals("loaded"));
 
             assertThat(HeadlessChromium.consoleErrors(browser)).as("the page's console").isEmpty();
-            Path screenshots = TemplateTest.ROOT.resolve("local/target/screenshots");
+            Path screenshots = Checkout.ROOT.resolve("local/target/screenshots");
             Files.createDirectories(screenshots);
             Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshots.resolve("demo-page.png"),
                     StandardCopyOption.REPLACE_EXISTING);

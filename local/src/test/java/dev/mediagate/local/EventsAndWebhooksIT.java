@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
+import dev.mediagate.local.sqs.LocalWebhookQueue;
 import dev.mediagate.testing.Images;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

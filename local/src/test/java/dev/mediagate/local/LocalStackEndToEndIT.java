@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.local.cli.Main;
+import dev.mediagate.local.apigateway.DevTokens;
 import dev.mediagate.testing.Images;
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -98,7 +100,7 @@ class LocalStackEndToEndIT {
 
         assertThat(client.send(client.delete("/files/" + fileId, alice)).statusCode()).isEqualTo(204);
         assertThat(client.send(client.get("/files/" + fileId, alice)).statusCode()).isEqualTo(404);
-        assertThat(stack.s3().client().listObjectsV2Paginator(l -> l.bucket(stack.bucket())).contents().stream()
+        assertThat(stack.s3Client().listObjectsV2Paginator(l -> l.bucket(stack.bucket())).contents().stream()
                 .map(S3Object::key)).noneMatch(key -> key.contains(fileId));
     }
 
@@ -134,7 +136,7 @@ class LocalStackEndToEndIT {
     void anObjectCopiedIntoOriginalsIsProcessedToo() throws Exception {
         String owner = dev.mediagate.core.files.Owner.of("https://auth.example.com/", "carol").value();
         String fileId = dev.mediagate.core.files.FileId.random().value();
-        var s3 = stack.s3().client();
+        var s3 = stack.s3Client();
         s3.putObject(p -> p.bucket(stack.bucket()).key("imports/source.jpg").contentType("image/jpeg"),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(Images.jpeg(Images.quadrants(640, 480))));
 
@@ -168,7 +170,7 @@ class LocalStackEndToEndIT {
 
     @Test
     void s3AnswersTheBrowsersCorsPreflightForTheSignedHeaders() throws Exception {
-        HttpRequest preflight = HttpRequest.newBuilder(URI.create(stack.s3().endpoint() + "/" + stack.bucket() + "/originals/x/y"))
+        HttpRequest preflight = HttpRequest.newBuilder(URI.create(stack.s3Endpoint() + "/" + stack.bucket() + "/originals/x/y"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", stack.apiUrl())
                 .header("Access-Control-Request-Method", "PUT")
@@ -196,13 +198,13 @@ class LocalStackEndToEndIT {
 
     @Test
     void invokesAFunctionWithATemplateEventAsSamLocalInvokeDoes() throws Exception {
-        Path event = TemplateTest.ROOT.resolve("events/api-create-upload.json");
+        Path event = Checkout.ROOT.resolve("events/api-create-upload.json");
         Path output = data.resolve("invoke-output.json");
         java.io.PrintStream stdout = System.out;
         try (java.io.PrintStream capture = new java.io.PrintStream(Files.newOutputStream(output))) {
             System.setOut(capture);
-            assertThat(LocalInvoke.run(java.util.List.of("MediaApiFunction", "--event", event.toString(),
-                    "--data-dir", data.toString(), "--template", TemplateTest.ROOT.resolve("template.yaml").toString()))).isZero();
+            assertThat(Main.invoke(java.util.List.of("MediaApiFunction", "--event", event.toString(),
+                    "--data-dir", data.toString(), "--template", Checkout.ROOT.resolve("template.yaml").toString()))).isZero();
         } finally {
             System.setOut(stdout);
         }
@@ -216,9 +218,9 @@ class LocalStackEndToEndIT {
         java.io.PrintStream stdout = System.out;
         try (java.io.PrintStream capture = new java.io.PrintStream(Files.newOutputStream(output))) {
             System.setOut(capture);
-            assertThat(LocalInvoke.run(java.util.List.of("ImageResizerFunction", "--event",
-                    TemplateTest.ROOT.resolve("events/s3-object-created.json").toString(), "--data-dir", data.toString(),
-                    "--template", TemplateTest.ROOT.resolve("template.yaml").toString()))).isZero();
+            assertThat(Main.invoke(java.util.List.of("ImageResizerFunction", "--event",
+                    Checkout.ROOT.resolve("events/s3-object-created.json").toString(), "--data-dir", data.toString(),
+                    "--template", Checkout.ROOT.resolve("template.yaml").toString()))).isZero();
         } finally {
             System.setOut(stdout);
         }

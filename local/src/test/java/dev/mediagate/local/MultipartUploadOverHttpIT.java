@@ -61,7 +61,7 @@ class MultipartUploadOverHttpIT {
         JsonNode file = client.waitUntilDone(fileId, alice);
         assertThat(file.get("status").asText()).isEqualTo("ready");
         assertThat(file.get("size").asLong()).isEqualTo(pdf.length);
-        byte[] stored = stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
+        byte[] stored = stack.s3Client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                 .key(originalKey(fileId))).asByteArray();
         assertThat(Documents.sha256Hex(stored)).isEqualTo(Documents.sha256Hex(pdf));
     }
@@ -118,7 +118,7 @@ class MultipartUploadOverHttpIT {
         JsonNode mismatch = problem(complete(created, wrongEtag), 400);
         assertThat(errors(mismatch)).containsExactly("part 2: the ETag does not match the part S3 holds");
         // A part of another length can only come from outside mediagate's URLs: written here with the stack's own keys.
-        String shortEtag = stack.s3().client().uploadPart(part -> part.bucket(stack.bucket()).key(originalKey(created))
+        String shortEtag = stack.s3Client().uploadPart(part -> part.bucket(stack.bucket()).key(originalKey(created))
                 .uploadId(created.at("/upload/uploadId").asText()).partNumber(3), RequestBody.fromBytes(new byte[10])).eTag();
         Map<Integer, String> shortTotal = new LinkedHashMap<>(etags);
         shortTotal.put(3, shortEtag);
@@ -200,7 +200,7 @@ class MultipartUploadOverHttpIT {
 
         assertThat(rest).containsExactly(2, 4, 5);
         assertThat(complete(created, etags).statusCode()).isEqualTo(200);
-        byte[] stored = stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
+        byte[] stored = stack.s3Client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                 .key(originalKey(created))).asByteArray();
         assertThat(Documents.sha256Hex(stored)).isEqualTo(Documents.sha256Hex(pdf));
     }
@@ -274,7 +274,7 @@ class MultipartUploadOverHttpIT {
     /** What S3 itself answers: AWS says the upload is gone, S3Proxy lists no parts. */
     private List<Integer> partsS3Holds(JsonNode created) {
         try {
-            return stack.s3().client().listParts(list -> list.bucket(stack.bucket()).key(originalKey(created))
+            return stack.s3Client().listParts(list -> list.bucket(stack.bucket()).key(originalKey(created))
                     .uploadId(uploadId(created))).parts().stream().map(part -> part.partNumber()).toList();
         } catch (NoSuchUploadException e) {
             return List.of();

@@ -25,7 +25,7 @@ class ResizerCrashIsolationIT {
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("mediagate-native-crash");
-        stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml"))
+        stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, Checkout.ROOT.resolve("template.yaml"))
                 .withFunctionSetting(HaltOnManifestWrite.SETTING, "true"), Duration.ofMillis(100));
         client = new StackClient(stack);
     }
@@ -57,13 +57,13 @@ class ResizerCrashIsolationIT {
     private static JsonNode awaitEvent(String fileId, String type) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
-            Optional<JsonNode> event = stack.events().recent().stream()
+            Optional<JsonNode> event = stack.recentEvents().stream()
                     .filter(e -> e.at("/data/fileId").asText().equals(fileId) && e.get("type").asText().equals(type))
                     .findFirst();
             if (event.isPresent()) {
                 return event.get();
             }
-            assertThat(System.nanoTime()).as(type + " for " + fileId + ", events so far: " + stack.events().recent()).isLessThan(deadline);
+            assertThat(System.nanoTime()).as(type + " for " + fileId + ", events so far: " + stack.recentEvents()).isLessThan(deadline);
             Thread.sleep(100);
         }
     }

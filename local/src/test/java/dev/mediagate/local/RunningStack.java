@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** One local stack on free ports for every test class of this JVM that needs it, stopped when the JVM exits. */
-final class RunningStack {
+public final class RunningStack {
 
     private static LocalStack stack;
     private static Path data;
@@ -14,11 +14,11 @@ final class RunningStack {
     private RunningStack() {
     }
 
-    static synchronized LocalStack get() throws Exception {
+    public static synchronized LocalStack get() throws Exception {
         if (stack == null) {
             data = Files.createTempDirectory("mediagate-test-stack");
             receiver = new WebhookReceiver();
-            stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, TemplateTest.ROOT.resolve("template.yaml"))
+            stack = LocalStack.start(new LocalStack.Options(data, 0, 0, 0, Checkout.ROOT.resolve("template.yaml"))
                     .withWebhookUrl(receiver.url()).withNativeFunctionsInThisJvm()
                     // Room for multipart uploads: above 32 MiB they go in parts (MultipartUploadOverHttpIT, the browser tests).
                     .withParameter("MaxUploadBytes", "1073741824").withParameter("MultipartThresholdBytes", "33554432"),
@@ -29,22 +29,21 @@ final class RunningStack {
     }
 
     /** Waits until no S3 event, publication or webhook delivery is pending (at most a minute). */
-    static void awaitQuiet() throws Exception {
+    public static void awaitQuiet() throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
-        while ((stack.invoker().pending() > 0 || stack.webhooks().map(LocalWebhookQueue::pending).orElse(0) > 0)
-                && System.nanoTime() < deadline) {
+        while (stack.pendingWork() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
     }
 
     /** The HTTP receiver the stack's webhooks go to (its --webhook-url). */
-    static synchronized WebhookReceiver receiver() throws Exception {
+    public static synchronized WebhookReceiver receiver() throws Exception {
         get();
         return receiver;
     }
 
     /** The stack's data directory: keys, S3 files, dead letters. */
-    static synchronized Path data() throws Exception {
+    public static synchronized Path data() throws Exception {
         get();
         return data;
     }

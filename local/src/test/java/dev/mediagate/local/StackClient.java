@@ -13,37 +13,37 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A frontend's view of the running local stack: dev tokens, the API's routes, presigned uploads. */
-final class StackClient {
+public final class StackClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final LocalStack stack;
 
-    StackClient(LocalStack stack) {
+    public StackClient(LocalStack stack) {
         this.stack = stack;
     }
 
-    String token(String user) throws Exception {
+    public String token(String user) throws Exception {
         return token(user, "");
     }
 
     /** A dev token with these space-separated scopes, e.g. {@code mediagate/service} for a backend. */
-    String token(String user, String scope) throws Exception {
+    public String token(String user, String scope) throws Exception {
         return json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/token?sub=" + user + "&scope="
                 + URLEncoder.encode(scope, StandardCharsets.UTF_8))).build()), 200).get("token").asText();
     }
 
     /** Asks for an upload URL and PUTs the bytes with exactly the headers the answer names; returns the answer. */
-    JsonNode upload(String token, String filename, String contentType, byte[] bytes) throws Exception {
+    public JsonNode upload(String token, String filename, String contentType, byte[] bytes) throws Exception {
         return upload(token, filename, contentType, bytes, "private");
     }
 
-    JsonNode upload(String token, String filename, String contentType, byte[] bytes, String visibility) throws Exception {
+    public JsonNode upload(String token, String filename, String contentType, byte[] bytes, String visibility) throws Exception {
         return upload(token, filename, contentType, bytes, visibility, fileId -> { });
     }
 
     /** As above; {@code beforePut} learns the file id before the bytes go up (and any event about them). */
-    JsonNode upload(String token, String filename, String contentType, byte[] bytes, String visibility,
+    public JsonNode upload(String token, String filename, String contentType, byte[] bytes, String visibility,
             java.util.function.Consumer<String> beforePut) throws Exception {
         JsonNode upload = json(send(post("/uploads", token, "{\"filename\":\"" + filename + "\",\"contentType\":\"" + contentType
                 + "\",\"size\":" + bytes.length + ",\"visibility\":\"" + visibility + "\"}")), 201);
@@ -55,7 +55,7 @@ final class StackClient {
         return upload;
     }
 
-    JsonNode waitUntilDone(String fileId, String token) throws Exception {
+    public JsonNode waitUntilDone(String fileId, String token) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             JsonNode file = json(send(get("/files/" + fileId, token)), 200);
@@ -66,35 +66,35 @@ final class StackClient {
         }
     }
 
-    HttpRequest post(String path, String token, String body) {
+    public HttpRequest post(String path, String token, String body) {
         return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** A GET, without any token when {@code token} is null (share links). */
-    HttpRequest get(String path, String token) {
+    public HttpRequest get(String path, String token) {
         HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).GET();
         return token == null ? get.build() : get.header("Authorization", "Bearer " + token).build();
     }
 
-    HttpRequest patch(String path, String token, String body) {
+    public HttpRequest patch(String path, String token, String body) {
         return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    HttpRequest delete(String path, String token) {
+    public HttpRequest delete(String path, String token) {
         return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).DELETE().build();
     }
 
-    HttpResponse<String> send(HttpRequest request) throws Exception {
+    public HttpResponse<String> send(HttpRequest request) throws Exception {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    JsonNode json(HttpResponse<String> response) throws Exception {
+    public JsonNode json(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body());
     }
 
-    static JsonNode json(HttpResponse<String> response, int expectedStatus) throws Exception {
+    public static JsonNode json(HttpResponse<String> response, int expectedStatus) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
         return JSON.readTree(response.body());
     }

@@ -24,14 +24,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class UppySnippetInChromiumIT {
 
-    private static final Path HARNESS = TemplateTest.ROOT.resolve("local/target/uppy5-harness");
+    private static final Path HARNESS = Checkout.ROOT.resolve("local/target/uppy5-harness");
     private static String bundle;
 
     @BeforeAll
     static void bundleTheReadmeSnippet() throws Exception {
         Path npm = RequiredTools.require("npm", "npm (apt-get install npm)");
         Files.createDirectories(HARNESS);
-        Path sources = TemplateTest.ROOT.resolve("local/src/test/uppy");
+        Path sources = Checkout.ROOT.resolve("local/src/test/uppy");
         for (String name : List.of("package.json", "package-lock.json", "entry.js")) {
             Files.copy(sources.resolve(name), HARNESS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -81,7 +81,7 @@ class UppySnippetInChromiumIT {
             for (Map<String, String> file : uploaded) {
                 String fileId = file.get("fileId");
                 assertThat(client.waitUntilDone(fileId, token).get("status").asText()).isEqualTo("ready");
-                byte[] stored = stack.s3().client().getObjectAsBytes(get -> get.bucket(stack.bucket())
+                byte[] stored = stack.s3Client().getObjectAsBytes(get -> get.bucket(stack.bucket())
                         .key("originals/" + owner + "/" + fileId)).asByteArray();
                 assertThat(Documents.sha256Hex(stored)).isEqualTo(digests.get(file.get("name")));
             }
@@ -127,7 +127,7 @@ class UppySnippetInChromiumIT {
 
     /** The code block between the README's {@code uppy5-snippet} markers. */
     private static String readmeSnippet() throws Exception {
-        String readme = Files.readString(TemplateTest.ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Checkout.ROOT.resolve("README.md"), StandardCharsets.UTF_8);
         String block = readme.substring(readme.indexOf("<!-- uppy5-snippet:start -->"), readme.indexOf("<!-- uppy5-snippet:end -->"));
         return block.substring(block.indexOf("```js\n") + "```js\n".length(), block.lastIndexOf("```"));
     }

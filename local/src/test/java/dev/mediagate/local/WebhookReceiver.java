@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  * A backend's webhook endpoint for the tests: records every request as it arrived (headers, body bytes, time) and
  * answers 204, or what a test scripted for a file: statuses to answer in turn, or never answering at all.
  */
-final class WebhookReceiver {
+public final class WebhookReceiver {
 
     static final int NEVER_ANSWER = -1;
     private static final ObjectMapper JSON = new ObjectMapper();

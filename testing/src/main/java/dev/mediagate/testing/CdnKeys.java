@@ -1,5 +1,6 @@
 package dev.mediagate.testing;
 
+import dev.mediagate.local.cdn.CloudFrontInvalidations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

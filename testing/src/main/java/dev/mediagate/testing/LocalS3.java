@@ -1,5 +1,6 @@
 package dev.mediagate.testing;
 
+import dev.mediagate.local.events.LocalEventBus;
 import java.net.URI;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;

@@ -9,7 +9,7 @@ import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.testing.CdnKeys;
-import dev.mediagate.testing.LocalEventBus;
+import dev.mediagate.local.events.LocalEventBus;
 import dev.mediagate.testing.LocalS3;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -2,7 +2,7 @@ package dev.mediagate.resizer;
 
 import dev.mediagate.imaging.Vips;
 import dev.mediagate.imaging.VariantFormat;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,7 @@ import dev.mediagate.core.config.Settings;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.testing.Images;
-import dev.mediagate.testing.LocalEventBus;
+import dev.mediagate.local.events.LocalEventBus;
 import dev.mediagate.testing.LocalS3;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

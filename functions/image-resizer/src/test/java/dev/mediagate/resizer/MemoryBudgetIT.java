@@ -2,7 +2,7 @@ package dev.mediagate.resizer;
 
 import dev.mediagate.imaging.Vips;
 import dev.mediagate.imaging.VariantFormat;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 

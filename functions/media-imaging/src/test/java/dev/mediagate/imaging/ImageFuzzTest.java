@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mediagate.core.files.FileType;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
 
 /**

@@ -15,7 +15,7 @@ import dev.mediagate.imaging.MediaOutcome.Image;
 import dev.mediagate.imaging.MediaOutcome.Rejected;
 import dev.mediagate.imaging.MediaOutcome.Variant;
 import dev.mediagate.testing.Images;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.awt.Color;

@@ -6,7 +6,7 @@ import dev.mediagate.core.files.FileType;
 import dev.mediagate.imaging.MediaOutcome.Image;
 import dev.mediagate.imaging.MediaOutcome.Variant;
 import dev.mediagate.testing.Images;
-import dev.mediagate.testing.SharpLibvips;
+import dev.mediagate.local.lambda.SharpLibvips;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediagate.api.ApiEvents.ApiResponse;
 import dev.mediagate.core.files.Owner;
-import dev.mediagate.testing.CloudFrontVerifier;
+import dev.mediagate.local.cdn.CloudFrontVerifier;
 import dev.mediagate.testing.CdnKeys;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Owner;
 import dev.mediagate.testing.CdnKeys;
-import dev.mediagate.testing.CloudFrontVerifier;
+import dev.mediagate.local.cdn.CloudFrontVerifier;
 import dev.mediagate.testing.RequiredTools;
 import java.io.File;
 import java.net.URI;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediagate.api.ApiEvents.ApiResponse;
 import dev.mediagate.core.files.Manifest;
-import dev.mediagate.testing.CloudFrontVerifier;
+import dev.mediagate.local.cdn.CloudFrontVerifier;
 import dev.mediagate.testing.CdnKeys;
 import dev.mediagate.testing.LocalS3;
 import java.time.Instant;

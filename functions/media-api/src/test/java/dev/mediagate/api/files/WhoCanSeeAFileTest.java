@@ -12,7 +12,7 @@ import dev.mediagate.api.ApiEvents;
 import dev.mediagate.api.ApiEvents.ApiResponse;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.testing.CdnKeys;
-import dev.mediagate.testing.CloudFrontInvalidations;
+import dev.mediagate.local.cdn.CloudFrontInvalidations;
 import dev.mediagate.testing.LocalS3;
 import java.net.URI;
 import java.time.Instant;

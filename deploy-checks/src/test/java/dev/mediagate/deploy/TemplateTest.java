@@ -1,0 +1,355 @@
+package dev.mediagate.deploy;
+
+import static dev.mediagate.local.sam.SamTemplate.list;
+import static dev.mediagate.local.sam.SamTemplate.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mediagate.local.apigateway.HttpRoute;
+import dev.mediagate.local.events.LocalEventRouter;
+import dev.mediagate.local.sam.SamTemplate;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The template's security rules, checked offline on the parsed YAML. */
+class TemplateTest {
+
+    static final Path ROOT = Path.of(System.getProperty("mediagate.root", "..")).toAbsolutePath().normalize();
+    private final SamTemplate template = SamTemplate.load(ROOT.resolve("template.yaml"));
+
+    @Test
+    void theApiFunctionPutsBytesOnlyUnderOriginalsAndReachesPublicOnlyByCopyingItsOwnVariants() {
+        List<Map<String, Object>> s3Statements = s3Statements("MediaApiFunction");
+
+        assertThat(s3Statements).isNotEmpty();
+        for (Map<String, Object> statement : s3Statements) {
+            List<Object> actions = list(statement.get("Action"));
+            for (Object resource : list(statement.get("Resource"))) {
+                String arn = template.resolve(resource);
+                if (actions.contains("s3:PutObject")) {
+                    assertThat(arn).as("PutObject resource").matches(".*/(originals/\\*|variants/\\*/manifest\\.json|shares/\\*|uploads/\\*|public/\\*)");
+                }
+                if (actions.contains("s3:PutObject") && arn.endsWith("/public/*")) {
+                    assertThat(template.resolve(map(map(statement.get("Condition")).get("StringLike")).get("s3:x-amz-copy-source")))
+                            .as("public/ is written only by copying variants/")
+                            .isEqualTo(template.resolve(template.properties("MediaBucket").get("BucketName")) + "/variants/*");
+                }
+                if (actions.contains("s3:GetObject")) {
+                    assertThat(arn).as("only the CDN reads public/").doesNotContain("/public/");
+                }
+            }
+        }
+        assertThat(s3Statements).flatExtracting(s -> list(s.get("Action")))
+                .filteredOn(action -> String.valueOf(action).startsWith("s3:Put"))
+                .containsOnly("s3:PutObject");
+    }
+
+    @Test
+    void theResizerCanOnlyWriteUnderVariantsAndPublicAndOnlyReadOriginalsAndManifests() {
+        for (Map<String, Object> statement : s3Statements("ImageResizerFunction")) {
+            List<Object> actions = list(statement.get("Action"));
+            for (Object resource : list(statement.get("Resource"))) {
+                String arn = template.resolve(resource);
+                if (actions.stream().anyMatch(a -> String.valueOf(a).matches("s3:(PutObject|PutObjectAcl|Delete.*)"))) {
+                    assertThat(arn).as("write resource").matches(".*/(variants|public)/\\*");
+                }
+                if (actions.contains("s3:GetObject")) {
+                    assertThat(arn).matches(".*/(originals/\\*|variants/\\*/manifest\\.json)");
+                }
+            }
+        }
+    }
+
+    @Test
+    void onlyThePresigningApiRoleMayPutObjectsUnderOriginals() {
+        Map<String, List<String>> allowedOnOriginals = Map.of(
+                "MediaApiFunction", List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
+                        "s3:AbortMultipartUpload"),
+                "ImageResizerFunction", List.of("s3:GetObject", "s3:PutObjectTagging"),
+                "EventPublisherFunction", List.of("s3:GetObject"));
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            for (Map<String, Object> statement : s3Statements(function)) {
+                boolean onOriginals = list(statement.get("Resource")).stream()
+                        .map(template::resolve).anyMatch(arn -> arn.contains("/originals/") || arn.matches(".*:::[^/]+/\\*"));
+                if (onOriginals) {
+                    assertThat(list(statement.get("Action"))).as(function)
+                            .allMatch(action -> allowedOnOriginals.getOrDefault(function, List.of()).contains(String.valueOf(action)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectedOriginalsAndUnfinishedUploadsExpireAndEveryFailureRaisesAnAlarm() {
+        String lifecycle = template.properties("MediaBucket").get("LifecycleConfiguration").toString();
+        assertThat(lifecycle).contains("AbortIncompleteMultipartUpload").contains("mediagate-status").contains("NoncurrentVersionExpiration");
+        assertThat(template.logicalIdsOfType("AWS::CloudWatch::Alarm"))
+                .contains("ResizerFailuresAlarm", "ResizerErrorsAlarm", "ApiServerErrorsAlarm");
+        assertThat(template.properties("ResizerFailuresAlarm").get("Dimensions").toString()).contains("ResizerFailureQueue");
+    }
+
+    @Test
+    void theResizerIsNotifiedForOriginalsOnlySoItsOwnWritesNeverTriggerIt() {
+        Map<String, Object> event = map(map(template.properties("ImageResizerFunction").get("Events")).get("OriginalCreated"));
+        List<Object> rules = list(map(map(map(event.get("Properties")).get("Filter")).get("S3Key")).get("Rules"));
+
+        assertThat(rules).map(SamTemplate::map).anySatisfy(rule -> {
+            assertThat(rule).containsEntry("Name", "prefix");
+            assertThat(String.valueOf(rule.get("Value"))).isEqualTo("originals/");
+        });
+        String notified = template.resolve(rules.stream().map(SamTemplate::map)
+                .filter(rule -> "prefix".equals(rule.get("Name"))).findFirst().orElseThrow().get("Value"));
+        String bucket = "arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName")) + "/";
+        for (Map<String, Object> statement : s3Statements("ImageResizerFunction")) {
+            if (list(statement.get("Action")).contains("s3:PutObject")) {
+                for (Object resource : list(statement.get("Resource"))) {
+                    String writable = template.resolve(resource).substring(bucket.length()).replaceFirst("\\*$", "");
+                    assertThat(writable).as("the resizer writes where its notification fires").doesNotStartWith(notified);
+                    assertThat(notified).as("the resizer writes where its notification fires").doesNotStartWith(writable);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theResizerRetriesTwiceThenItsFailureIsAnnouncedAndKeptInAnEncryptedQueue() {
+        Map<String, Object> invoke = map(template.properties("ImageResizerFunction").get("EventInvokeConfig"));
+
+        assertThat(invoke).containsEntry("MaximumRetryAttempts", 2);
+        Map<String, Object> onFailure = map(map(invoke.get("DestinationConfig")).get("OnFailure"));
+        assertThat(onFailure).containsEntry("Type", "EventBridge");
+        assertThat(onFailure.get("Destination").toString()).contains("EventBus");
+        Map<String, Object> toQueue = template.properties("ResizerFailureToQueueRule");
+        assertThat(toQueue.get("Targets").toString()).contains("ResizerFailureQueue");
+        assertThat(toQueue.get("EventPattern").toString()).contains("Lambda Function Invocation Result - Failure", "ImageResizerFunction");
+        assertThat(LocalEventRouter.failurePublisher(template)).isEqualTo("EventPublisherFunction");
+        assertThat(template.properties("ResizerFailureQueue")).containsEntry("SqsManagedSseEnabled", true)
+                .containsEntry("MessageRetentionPeriod", 1209600);
+    }
+
+    @Test
+    void theApiFunctionTouchesOnlyTheContractsPrefixesReadsOneSecretAndInvalidatesItsOwnDistribution() {
+        for (Map<String, Object> statement : s3Statements("MediaApiFunction")) {
+            for (Object resource : list(statement.get("Resource"))) {
+                String arn = template.resolve(resource);
+                if (list(statement.get("Action")).contains("s3:ListBucket")) {
+                    assertThat(arn).isEqualTo("arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName")));
+                } else {
+                    assertThat(arn).matches(".*/(originals|variants|public|shares|uploads)/(\\*|\\*/manifest\\.json)");
+                }
+            }
+        }
+        List<Object> invalidations = new ArrayList<>();
+        for (Object policy : list(template.properties("MediaApiFunction").get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("cloudfront:"))) {
+                    invalidations.add(statement);
+                }
+            }
+        }
+        assertThat(invalidations).singleElement().satisfies(statement -> {
+            assertThat(list(map(statement).get("Action"))).containsExactly("cloudfront:CreateInvalidation");
+            assertThat(map(statement).get("Resource").toString()).contains("distribution/${CdnDistribution}");
+        });
+        List<Object> secretStatements = new ArrayList<>();
+        for (Object policy : list(template.properties("MediaApiFunction").get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("secretsmanager:"))) {
+                    secretStatements.add(statement);
+                }
+            }
+        }
+        String secrets = "arn:aws:secretsmanager:us-east-1:000000000000:secret:mediagate/dev/";
+        assertThat(secretStatements).singleElement().satisfies(statement -> {
+            assertThat(list(map(statement).get("Action"))).containsExactly("secretsmanager:GetSecretValue");
+            assertThat(list(template.evaluate(map(statement).get("Resource"))))
+                    .containsExactly(secrets + "cdn-private-key-a-??????", secrets + "cdn-private-key-b-??????");
+        });
+    }
+
+    @Test
+    void onlyTheDistributionMayReadTheBucketAndOriginalsAreNeverOverwritten() {
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Allow");
+            assertThat(statement.get("Principal")).isEqualTo(Map.of("Service", "cloudfront.amazonaws.com"));
+            assertThat(statement.get("Condition").toString()).contains("AWS:SourceArn").contains("CdnDistribution");
+        });
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Deny").containsEntry("Action", "s3:PutObject");
+            assertThat(statement.get("Condition").toString()).contains("s3:if-none-match");
+        });
+        Map<String, Object> behaviour = map(map(template.properties("CdnDistribution").get("DistributionConfig")).get("DefaultCacheBehavior"));
+        assertThat(behaviour).containsEntry("ViewerProtocolPolicy", "https-only");
+        assertThat(list(behaviour.get("TrustedKeyGroups"))).containsExactly(Map.of("Ref", "CdnKeyGroup"));
+    }
+
+    @Test
+    void noFunctionGetsWildcardS3ActionsOrResources() {
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            for (Map<String, Object> statement : s3Statements(function)) {
+                assertThat(list(statement.get("Action"))).as(function).noneMatch(a -> String.valueOf(a).contains("*"));
+                assertThat(list(statement.get("Resource"))).as(function).noneMatch("*"::equals);
+            }
+        }
+    }
+
+    @Test
+    void everyRouteButShareLinksIsBehindTheJwtAuthorizerAndTheServiceRoutesNeedTheServiceScope() {
+        Map<String, Object> auth = map(template.properties("HttpApi").get("Auth"));
+
+        assertThat(auth.get("DefaultAuthorizer")).isEqualTo("JwtAuthorizer");
+        assertThat(map(map(auth.get("Authorizers")).get("JwtAuthorizer")).get("JwtConfiguration")).isNotNull();
+        List<HttpRoute> routes = HttpRoute.from(template);
+        assertThat(routes).extracting(HttpRoute::routeKey).contains("GET /shared/{token}", "POST /links",
+                "GET /owners/{owner}/files/{fileId}", "PATCH /files/{fileId}", "GET /me");
+        for (HttpRoute route : routes) {
+            if (route.path().startsWith("/shared/")) {
+                assertThat(route.authorizer()).as(route.routeKey()).isEqualTo(HttpRoute.NO_AUTHORIZER);
+            } else if (route.path().startsWith("/owners/") || route.path().equals("/links")) {
+                assertThat(route.authorizer()).as(route.routeKey()).isEqualTo("JwtAuthorizer");
+                assertThat(route.scopes()).as(route.routeKey()).containsExactly("mediagate/service");
+            } else {
+                assertThat(route.authorizer()).as(route.routeKey()).isEqualTo("JwtAuthorizer");
+                assertThat(route.scopes()).as(route.routeKey()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void publicVariantsAreServedUnsignedButCachedAndHardenedAsEverythingElseAndNothingServesShareRecords() {
+        Map<String, Object> distribution = map(template.properties("CdnDistribution").get("DistributionConfig"));
+        Map<String, Object> signed = map(distribution.get("DefaultCacheBehavior"));
+
+        assertThat(list(distribution.get("CacheBehaviors"))).map(SamTemplate::map).singleElement().satisfies(behaviour -> {
+            assertThat(behaviour).containsEntry("PathPattern", "/public/*").doesNotContainKey("TrustedKeyGroups")
+                    .containsEntry("ViewerProtocolPolicy", "https-only")
+                    .containsEntry("CachePolicyId", signed.get("CachePolicyId"))
+                    .containsEntry("ResponseHeadersPolicyId", signed.get("ResponseHeadersPolicyId"));
+        });
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+        Map<String, Object> cdnReads = statements.stream().map(SamTemplate::map)
+                .filter(statement -> Map.of("Service", "cloudfront.amazonaws.com").equals(statement.get("Principal"))).findFirst().orElseThrow();
+        assertThat(list(cdnReads.get("Resource"))).map(Object::toString).noneMatch(resource -> resource.contains("shares"))
+                .allMatch(resource -> resource.matches(".*/(originals|variants|public)/\\*\\}?"));
+    }
+
+    @Test
+    void onlyTheResizerPutsBytesUnderPublicAndNoPresignedUrlCan() {
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Deny").containsEntry("Action", "s3:PutObject");
+            assertThat(statement.get("Resource").toString()).contains("/public/*");
+            Map<String, Object> condition = map(statement.get("Condition"));
+            assertThat(map(condition.get("Null"))).containsEntry("s3:x-amz-copy-source", "true");
+            assertThat(map(condition.get("ArnNotEquals")).get("aws:PrincipalArn").toString()).contains("ImageResizerFunctionRole");
+        });
+    }
+
+    @Test
+    void theBucketBlocksPublicAccessEnforcesOwnershipAndEncrypts() {
+        Map<String, Object> bucket = template.properties("MediaBucket");
+
+        assertThat(map(bucket.get("PublicAccessBlockConfiguration"))).containsEntry("BlockPublicAcls", true)
+                .containsEntry("BlockPublicPolicy", true).containsEntry("IgnorePublicAcls", true)
+                .containsEntry("RestrictPublicBuckets", true);
+        assertThat(bucket.get("OwnershipControls").toString()).contains("BucketOwnerEnforced");
+        assertThat(bucket.get("BucketEncryption")).isNotNull();
+    }
+
+    @Test
+    void theBucketPolicyDeniesEveryRequestWithoutTls() {
+        List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
+
+        assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Deny");
+            assertThat(statement.get("Condition").toString()).contains("aws:SecureTransport=false");
+        });
+    }
+
+    @Test
+    void theApiFunctionPublishesAnAliasWithSnapStart() {
+        Map<String, Object> api = template.properties("MediaApiFunction");
+
+        assertThat(api).containsEntry("AutoPublishAlias", "live");
+        assertThat(map(api.get("SnapStart"))).containsEntry("ApplyOn", "PublishedVersions");
+    }
+
+    @Test
+    void functionsRunJava25AndGetTheContractSettings() {
+        assertThat(map(map(template.root().get("Globals")).get("Function"))).containsEntry("Runtime", "java25");
+        assertThat(template.environment("MediaApiFunction"))
+                .containsKeys("MEDIA_BUCKET", "ALLOWED_CONTENT_TYPES", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS");
+    }
+
+    @Test
+    void eventsGoOnTheStacksOwnBusAndNoFunctionMayPutEventsAnywhereElse() {
+        assertThat(template.resolve(template.properties("EventBus").get("Name"))).isEqualTo("mediagate-dev");
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            for (Object policy : list(template.properties(function).get("Policies"))) {
+                for (Object statement : list(map(policy).get("Statement"))) {
+                    if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("events:"))) {
+                        assertThat(list(map(statement).get("Action"))).as(function).containsExactly("events:PutEvents");
+                        assertThat(template.resolve(map(statement).get("Resource"))).as(function).isEqualTo("${EventBus.Arn}");
+                    }
+                }
+            }
+        }
+        assertThat(template.environment("ImageResizerFunction")).containsKey("EVENT_BUS_NAME");
+        assertThat(template.environment("EventPublisherFunction")).containsKey("EVENT_BUS_NAME");
+        assertThat(map(template.root().get("Outputs"))).containsKeys("EventBusName", "EventBusArn");
+    }
+
+    @Test
+    void webhookResourcesExistOnlyWithAWebhookUrlAndRetryForADayBeforeTheirAlarmedDeadLetterQueue() {
+        List<String> webhookResources = List.of("WebhookQueue", "WebhookDeadLetterQueue", "WebhookRule", "WebhookQueuePolicy",
+                "WebhookDeliveryFunction", "WebhookSecretReadPolicy", "WebhookDeadLettersAlarm");
+        SamTemplate withWebhook = SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("WebhookUrl", "https://backend.example.com/hooks",
+                "WebhookSecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:mediagate/dev/webhook-AbCdEf"));
+
+        assertThat(webhookResources).noneMatch(template::exists).allMatch(withWebhook::exists);
+        assertThat(withWebhook.rule("WebhookHasASecret")).isTrue();
+        assertThat(SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("WebhookUrl", "https://backend.example.com/hooks"))
+                .rule("WebhookHasASecret")).as("a URL without a secret").isFalse();
+        Map<String, Object> queue = withWebhook.properties("WebhookQueue");
+        assertThat(map(queue.get("RedrivePolicy"))).containsEntry("maxReceiveCount", 16);
+        int timeout = ((Number) withWebhook.properties("WebhookDeliveryFunction").get("Timeout")).intValue();
+        assertThat(((Number) queue.get("VisibilityTimeout")).intValue()).isGreaterThanOrEqualTo(6 * timeout);
+        assertThat(list(withWebhook.properties("WebhookRule").get("Targets"))).map(SamTemplate::map)
+                .singleElement().satisfies(target -> assertThat(target).containsEntry("InputPath", "$.detail"));
+        assertThat(withWebhook.properties("WebhookRule").get("EventPattern").toString()).contains("mediagate");
+        Map<String, Object> source = map(map(map(withWebhook.properties("WebhookDeliveryFunction").get("Events")).get("Queued")).get("Properties"));
+        assertThat(list(source.get("FunctionResponseTypes"))).containsExactly("ReportBatchItemFailures");
+        assertThat(withWebhook.properties("WebhookDeadLettersAlarm").get("Dimensions").toString()).contains("WebhookDeadLetterQueue");
+        assertThat(withWebhook.environment("WebhookDeliveryFunction")).containsKeys("WEBHOOK_URL", "WEBHOOK_SECRET_ARN", "WEBHOOK_QUEUE_URL")
+                .doesNotContainKey("WEBHOOK_SECRET");
+    }
+
+    @Test
+    void thePublisherIsNotifiedOfManifestsAndRemovedOriginalsOnlyAndItsOwnFailuresAreQueued() {
+        Map<String, Object> events = map(template.properties("EventPublisherFunction").get("Events"));
+
+        assertThat(events.get("ManifestWritten").toString()).contains("variants/", "manifest.json", "s3:ObjectCreated:*");
+        assertThat(events.get("OriginalRemoved").toString()).contains("originals/", "s3:ObjectRemoved:*").doesNotContain("ObjectCreated");
+        assertThat(map(map(map(template.properties("EventPublisherFunction").get("EventInvokeConfig")).get("DestinationConfig"))
+                .get("OnFailure")).get("Destination").toString()).contains("EventPublisherFailureQueue");
+        assertThat(template.properties("EventPublisherFailuresAlarm").get("Dimensions").toString()).contains("EventPublisherFailureQueue");
+    }
+
+    private List<Map<String, Object>> s3Statements(String function) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Object policy : list(template.properties(function).get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                Map<String, Object> s = map(statement);
+                if (list(s.get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("s3:"))) {
+                    statements.add(s);
+                }
+            }
+        }
+        return statements;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.mediagate.local.apigateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import dev.mediagate.local.HttpExchanges;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * What the local API port serves besides the template's routes, and what no AWS service does: the demo page (your
+ * frontend) and the dev-only {@code /_local/*} routes (your identity provider's tokens, the stack's config, the event
+ * feed your backend would keep).
+ */
+final class DevRoutes {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SCOPES = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E ]{0,512}");
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
+            "/app.js", "app.js", "/app.css", "app.css");
+
+    private final Map<String, Object> config = new LinkedHashMap<>();
+    private DevTokens tokens;
+    private Supplier<List<JsonNode>> recentEvents = List::of;
+
+    void start(DevTokens devTokens, Map<String, Object> localConfig, Supplier<List<JsonNode>> recentEvents) {
+        this.tokens = devTokens;
+        this.recentEvents = recentEvents;
+        config.putAll(localConfig);
+    }
+
+    boolean serves(String method, String path) {
+        return path.startsWith("/_local/") || ("GET".equals(method) && STATIC.containsKey(path));
+    }
+
+    void handle(HttpExchange exchange, String method, String path) throws IOException {
+        if (path.startsWith("/_local/")) {
+            local(exchange, path);
+        } else {
+            demoPage(exchange, STATIC.get(path));
+        }
+    }
+
+    private void local(HttpExchange exchange, String path) throws IOException {
+        if (path.equals("/_local/token")) {
+            Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
+            String subject = query.getOrDefault("sub", "");
+            String scope = query.getOrDefault("scope", "");
+            if (!USER_NAME.matcher(subject).matches()) {
+                HttpExchanges.problem(exchange, 400, "Invalid request", "sub must be 1-64 letters, digits or . _ @ -");
+                return;
+            }
+            if (!SCOPES.matcher(scope).matches()) {
+                HttpExchanges.problem(exchange, 400, "Invalid request", "scope must be space-separated scope tokens");
+                return;
+            }
+            HttpExchanges.send(exchange, 200, "application/json",
+                    JSON.writeValueAsBytes(Map.of("token", tokens.mint(subject, scope))));
+        } else if (path.equals("/_local/config")) {
+            HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(config));
+        } else if (path.equals("/_local/events")) {
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(recentEvents.get()));
+        } else {
+            HttpExchanges.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void demoPage(HttpExchange exchange, String file) throws IOException {
+        try (InputStream in = DevRoutes.class.getResourceAsStream("/demo/" + file)) {
+            if (in == null) {
+                HttpExchanges.send(exchange, 404, "text/plain", "no demo page in this build".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String type = file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            HttpExchanges.send(exchange, 200, type, in.readAllBytes());
+        }
+    }
+}

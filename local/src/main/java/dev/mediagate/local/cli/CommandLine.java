@@ -1,0 +1,119 @@
+package dev.mediagate.local.cli;
+
+import dev.mediagate.local.LocalStack;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The local stack's command line, as the README documents it: options, their checks, and the usage text. */
+public final class CommandLine {
+
+    static final String USAGE = """
+            usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--webhook-url URL] [--template template.yaml]
+                                                             [--parameter-overrides "Name=Value ..."]
+                   java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]""";
+
+    private CommandLine() {
+    }
+
+    /** {@code invoke <LogicalId> --event FILE [stack options]}: which function, which event file, the stack's options. */
+    record Invoke(String function, Path event, LocalStack.Options options) {
+    }
+
+    static Invoke invoke(List<String> args) {
+        if (args.isEmpty() || args.get(0).startsWith("-")) {
+            throw new IllegalArgumentException("invoke needs a function's logical id, e.g. invoke MediaApiFunction --event events/api-create-upload.json");
+        }
+        String function = args.get(0);
+        Path event = null;
+        List<String> stackArgs = new ArrayList<>();
+        for (int i = 1; i < args.size(); i++) {
+            if (args.get(i).equals("--event") && i + 1 < args.size()) {
+                event = Path.of(args.get(++i));
+            } else {
+                stackArgs.add(args.get(i));
+            }
+        }
+        if (event == null || !Files.isRegularFile(event)) {
+            throw new IllegalArgumentException("invoke needs --event with an existing JSON file");
+        }
+        return new Invoke(function, event, parse(stackArgs));
+    }
+
+    /** The stack's options from its command line (what {@code --help} prints); unknown or malformed options are refused. */
+    public static LocalStack.Options parse(List<String> args) {
+        Path dataDir = Path.of(".mediagate");
+        int apiPort = 3000;
+        int s3Port = 9000;
+        int cdnPort = 9100;
+        Path template = Path.of("template.yaml");
+        Optional<URI> webhookUrl = Optional.empty();
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            switch (args.get(i)) {
+                case "--data-dir" -> dataDir = Path.of(required(args.get(i), value));
+                case "--api-port" -> apiPort = port(args.get(i), value);
+                case "--s3-port" -> s3Port = port(args.get(i), value);
+                case "--cdn-port" -> cdnPort = port(args.get(i), value);
+                case "--template" -> template = Path.of(required(args.get(i), value));
+                case "--webhook-url" -> webhookUrl = Optional.of(webhookUrl(required(args.get(i), value)));
+                case "--parameter-overrides" -> parameters.putAll(parameterOverrides(required(args.get(i), value)));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
+            }
+            i++;
+        }
+        return new LocalStack.Options(dataDir.toAbsolutePath(), apiPort, s3Port, cdnPort, template.toAbsolutePath(), webhookUrl, true,
+                Map.of(), Map.copyOf(parameters));
+    }
+
+    /** SAM's form: {@code Name=Value} pairs separated by spaces. */
+    private static Map<String, String> parameterOverrides(String value) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String pair : value.trim().split("\\s+")) {
+            int equals = pair.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException("--parameter-overrides takes Name=Value pairs separated by spaces, got '"
+                        + pair + "'");
+            }
+            parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
+        }
+        return parameters;
+    }
+
+    private static URI webhookUrl(String value) {
+        try {
+            URI url = new URI(value);
+            if ((url.getScheme().equals("http") || url.getScheme().equals("https")) && url.getHost() != null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--webhook-url must be an http(s) URL");
+    }
+
+    private static String required(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+        }
+        return value;
+    }
+
+    private static int port(String option, String value) {
+        try {
+            int port = Integer.parseInt(required(option, value));
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be a port number (0 picks a free one)");
+    }
+}

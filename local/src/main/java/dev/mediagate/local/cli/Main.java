@@ -1,0 +1,51 @@
+package dev.mediagate.local.cli;
+
+import dev.mediagate.local.LocalInvoke;
+import dev.mediagate.local.LocalStack;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar local/target/mediagate-local.jar}: the stack until Ctrl-C, printing one ready line; or
+ * {@code invoke}, one function with one event. A bad option or a port in use ends it at once with one line saying why.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> arguments = List.of(args);
+        try {
+            if (!arguments.isEmpty() && arguments.get(0).equals("invoke")) {
+                System.exit(invoke(arguments.subList(1, arguments.size())));
+            }
+            if (arguments.contains("--help") || arguments.contains("-h")) {
+                System.out.println(CommandLine.USAGE);
+                return;
+            }
+            LocalStack stack = LocalStack.start(CommandLine.parse(arguments), Duration.ofSeconds(1));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stack.close();
+                stopped.countDown();
+            }));
+            System.out.println(stack.readyLine());
+            stopped.await();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        } catch (java.net.BindException e) {
+            System.err.println("a port is already in use (is another local stack running?): " + e.getMessage()
+                    + "; pick others with --api-port, --s3-port, --cdn-port");
+            System.exit(1);
+        }
+    }
+
+    /** {@code invoke <LogicalId> --event FILE [options]}, as {@code sam local invoke}; 0 once the result is printed. */
+    public static int invoke(List<String> args) throws Exception {
+        CommandLine.Invoke invoke = CommandLine.invoke(args);
+        return LocalInvoke.run(invoke.function(), invoke.event(), invoke.options());
+    }
+}
