@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.mediagate.local.sam.SamTemplate;
+import dev.mediagate.testing.DocBlocks;
 import dev.mediagate.testing.RequiredTools;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tomlj.Toml;
 
 /**
- * The README's "Deploy" and "Signing keys" commands, run as a person would paste them: {@code openssl} makes the keys,
+ * The deploy and signing-key commands of docs/deploy.md (its blocks marked {@code <!-- test: deploy-commands -->}),
+ * run as a person would paste them: {@code openssl} makes the keys,
  * the real AWS CLI sends them to a local endpoint that records each request, {@code sed} edits a copy of
  * {@code samconfig.toml}, and each {@code sam deploy --config-env} is evaluated against template.yaml with that
  * environment's parameters as SAM CLI parses them.
@@ -55,7 +57,7 @@ class DeployCommandsIT {
         Path aws = RequiredTools.require("aws", "the AWS CLI (apt-get install awscli)");
         RequiredTools.require("openssl", "openssl");
         Files.copy(TemplateTest.ROOT.resolve("samconfig.toml"), work.resolve("samconfig.toml"));
-        // prod's first deploy, as the README's for dev: its slot a exists before the rotation starts.
+        // prod's first deploy, as the docs' for dev: its slot a exists before the rotation starts.
         awsRequests.add(Map.of("target", "first deploy", "Name", "/mediagate/prod/cdn-public-key-a"));
         awsRequests.add(Map.of("target", "first deploy", "Name", "mediagate/prod/cdn-private-key-a"));
         HttpServer endpoint = recordingEndpoint();
@@ -68,7 +70,7 @@ class DeployCommandsIT {
                 } else if (command.startsWith("openssl ") || command.startsWith("shred ") || command.startsWith("sed -i ")) {
                     run(command);
                 } else {
-                    assertThat(NOT_RUN_HERE).as("a README command this test neither runs nor knows: " + command)
+                    assertThat(NOT_RUN_HERE).as("a documented command this test neither runs nor knows: " + command)
                             .anyMatch(command::startsWith);
                 }
             }
@@ -105,12 +107,12 @@ class DeployCommandsIT {
         }
         Map<String, String> environmentOfApi = template.environment("MediaApiFunction");
         String secret = environmentOfApi.get("CDN_PRIVATE_KEY_SECRET_ID");
-        assertThat(awsRequests).as(command + ": the README created the signing secret first")
+        assertThat(awsRequests).as(command + ": the docs created the signing secret first")
                 .anyMatch(r -> secret.equals(r.get("Name")) || secret.equals(r.get("SecretId")));
         for (Object key : list(map(template.evaluate(template.properties("CdnKeyGroup").get("KeyGroupConfig"))).get("Items"))) {
             String encodedKey = template.resolve(map(template.properties(String.valueOf(key)).get("PublicKeyConfig")).get("EncodedKey"));
             String parameter = encodedKey.replaceFirst("^\\{\\{resolve:ssm:(.+)}}$", "$1");
-            assertThat(awsRequests).as(command + ": the README put " + parameter + " first").anyMatch(r -> parameter.equals(r.get("Name")));
+            assertThat(awsRequests).as(command + ": the docs put " + parameter + " first").anyMatch(r -> parameter.equals(r.get("Name")));
         }
         deployedSlots.computeIfAbsent(name, n -> new ArrayList<>())
                 .add(parameters.get("CdnKeySlots") + "/" + parameters.get("CdnActiveKeySlot"));
@@ -153,20 +155,17 @@ class DeployCommandsIT {
         return server;
     }
 
-    /** The shell commands of the README's "Deploy" and "Signing keys" sections, in order (comments left out). */
-    private static List<String> commands() throws Exception {
-        String readme = Files.readString(TemplateTest.ROOT.resolve("README.md"));
-        String sections = readme.substring(readme.indexOf("## Deploy\n"), readme.indexOf("## Operations\n"))
-                + readme.substring(readme.indexOf("## Signing keys"), readme.indexOf("## Performance\n"));
+    /** The shell commands of the documentation's blocks marked {@code deploy-commands}, in order (comments left out). */
+    private static List<String> commands() {
         List<String> commands = new ArrayList<>();
-        boolean inCode = false;
-        for (String line : sections.lines().toList()) {
-            if (line.startsWith("```")) {
-                inCode = !inCode;
-            } else if (inCode && !line.isBlank() && !line.startsWith("#")) {
-                commands.add(line.strip());
+        for (String block : DocBlocks.marked(TemplateTest.ROOT, "deploy-commands")) {
+            for (String line : block.lines().toList()) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    commands.add(line.strip());
+                }
             }
         }
+        assertThat(commands).as("the deploy and key rotation commands (docs/deploy.md)").isNotEmpty();
         return commands;
     }
 

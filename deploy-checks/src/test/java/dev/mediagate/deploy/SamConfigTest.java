@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mediagate.local.sam.SamTemplate;
+import dev.mediagate.testing.DocBlocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +73,8 @@ class SamConfigTest {
     }
 
     @Test
-    void theReadmesDeployCommandsUseAnEnvironmentAndNeverReplaceItsParametersOnTheCommandLine() throws IOException {
-        List<String> commands = readmeCommands("sam deploy");
+    void theDocumentedDeployCommandsUseAnEnvironmentAndNeverReplaceItsParametersOnTheCommandLine() {
+        List<String> commands = documentedCommands("sam deploy");
 
         assertThat(commands).isNotEmpty();
         for (String command : commands) {
@@ -85,19 +86,11 @@ class SamConfigTest {
         }
     }
 
-    /** Shell lines of the README's code blocks that start with the given command (continuation lines joined). */
-    static List<String> readmeCommands(String command) throws IOException {
+    /** Shell lines of the README's and docs' code blocks that start with the given command (continuation lines joined). */
+    static List<String> documentedCommands(String command) {
         List<String> found = new ArrayList<>();
-        boolean inCode = false;
         StringBuilder current = null;
-        for (String line : Files.readAllLines(ROOT.resolve("README.md"))) {
-            if (line.startsWith("```")) {
-                inCode = !inCode;
-                continue;
-            }
-            if (!inCode) {
-                continue;
-            }
+        for (String line : DocBlocks.codeLines(ROOT)) {
             String text = line.strip();
             if (current != null) {
                 current.append(' ').append(text);

@@ -2,6 +2,7 @@ package dev.mediagate.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mediagate.testing.DocBlocks;
 import dev.mediagate.testing.Documents;
 import dev.mediagate.testing.RequiredTools;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The README's Uppy 5.x snippet, as written there, bundled with the real {@code @uppy/core} and {@code @uppy/aws-s3}
+ * The Uppy 5.x snippet of docs/large-files.md, as written there, bundled with the real {@code @uppy/core} and {@code @uppy/aws-s3}
  * from npm (versions pinned in {@code src/test/uppy/package-lock.json}) and run in headless Chromium against the local
  * stack: a large file goes up in parts, one of which the network fails once, and a small one as a single PUT.
  */
@@ -35,7 +36,7 @@ class UppySnippetInChromiumIT {
         for (String name : List.of("package.json", "package-lock.json", "entry.js")) {
             Files.copy(sources.resolve(name), HARNESS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.writeString(HARNESS.resolve("mediagate-uppy.js"), readmeSnippet());
+        Files.writeString(HARNESS.resolve("mediagate-uppy.js"), documentedSnippet());
         if (!Files.isDirectory(HARNESS.resolve("node_modules/@uppy/aws-s3"))) {
             run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund"));
         }
@@ -125,11 +126,9 @@ class UppySnippetInChromiumIT {
             })();
             """;
 
-    /** The code block between the README's {@code uppy5-snippet} markers. */
-    private static String readmeSnippet() throws Exception {
-        String readme = Files.readString(Checkout.ROOT.resolve("README.md"), StandardCharsets.UTF_8);
-        String block = readme.substring(readme.indexOf("<!-- uppy5-snippet:start -->"), readme.indexOf("<!-- uppy5-snippet:end -->"));
-        return block.substring(block.indexOf("```js\n") + "```js\n".length(), block.lastIndexOf("```"));
+    /** The block marked {@code <!-- test: uppy5-snippet -->} in the documentation (docs/large-files.md). */
+    private static String documentedSnippet() {
+        return DocBlocks.single(Checkout.ROOT, "uppy5-snippet");
     }
 
     private static void run(List<String> command) throws Exception {

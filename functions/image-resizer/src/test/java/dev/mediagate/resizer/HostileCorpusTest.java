@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What phones, scanners and attackers upload, each with its expected end (see the README's hostile corpus table). Runs,
+ * What phones, scanners and attackers upload, each with its expected end (see the hostile corpus table of docs/image-variants.md). Runs,
  * like every test of this module, within the resizer's 1 GiB heap budget.
  */
 class HostileCorpusTest {

@@ -8,7 +8,7 @@ import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
 
 /**
- * Fuzz targets (Jazzer) for the image engine. Under {@code ./mvnw verify} each runs for a bounded time (see the README);
+ * Fuzz targets (Jazzer) for the image engine. In the fuzz profile (CI) each runs for a bounded time (docs/testing.md);
  * without {@code JAZZER_FUZZ} they replay their regression inputs from {@code src/test/resources/.../ImageFuzzTestInputs}.
  * The property: whatever the bytes, the engine answers with an outcome and never throws; the second target drives
  * libvips through the binding (a native crash there ends the fuzzing JVM, which fails the build).

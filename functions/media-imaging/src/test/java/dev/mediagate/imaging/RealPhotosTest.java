@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Photos from real cameras and phones (TwelveMonkeys' test corpus on Maven Central, see the README's list): each ends
+ * Photos from real cameras and phones (TwelveMonkeys' test corpus on Maven Central, see the list in docs/image-variants.md): each ends
  * ready, with upright variants of its upright shape that carry no metadata, in JPEG and WebP.
  */
 class RealPhotosTest {

@@ -7,7 +7,7 @@ import java.util.random.RandomGenerator;
  * When a failed delivery is tried again: exponential from 30 seconds, capped at SQS's 12-hour visibility limit, with
  * jitter (each delay drawn between half and all of its step) so a receiver coming back is not hit by every retry at
  * once. With the queue's {@value #MAX_RECEIVES} receives the retries span more than 24 hours even at the shortest
- * draws (README, "Events").
+ * draws (docs/events.md).
  */
 final class RetrySchedule {
 

@@ -26,7 +26,7 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * Hand-rolled over the SDK's {@code S3Presigner} for a measured gain on the deployed path: about half the time per warm
- * {@code POST /uploads} and a shorter init with priming (README, Performance).
+ * {@code POST /uploads} and a shorter init with priming (docs/performance.md).
  * Presigned S3 PUT URLs, signed with the SDK's SigV4 signer in the query string (unsigned payload, as S3's presigned
  * URLs are). Every header given is signed, so S3 refuses a PUT that sends other values. Addressing follows the S3
  * client's rules: virtual-hosted on the region's S3 endpoint when the bucket name can be a host name under the

@@ -51,7 +51,7 @@ class UploadValidationTest {
         assertThat(response.body().get("title").asText()).isEqualTo("Invalid request");
     }
 
-    /** The resizer's libvips has no HEVC decoder (README, "Image variants"): an iPhone's HEIC is refused up front. */
+    /** The resizer's libvips has no HEVC decoder (docs/image-variants.md): an iPhone's HEIC is refused up front. */
     @Test
     void refusesHeicNamingTheTypesThatAreSupported() {
         ApiResponse response = invoke(withBody(UPLOAD, "{\"filename\":\"IMG_0001.HEIC\",\"contentType\":\"image/heic\",\"size\":10}"));

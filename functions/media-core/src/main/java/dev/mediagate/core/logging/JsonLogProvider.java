@@ -9,7 +9,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * Hand-written: a function without SnapStart (resizer, publisher, webhooks) writes its first log line ~800 ms sooner
- * than with Powertools' Log4j layout ({@code bench/run logging}; README, Operations, "Logs").
+ * than with Powertools' Log4j layout ({@code bench/run logging}; docs/operations.md, "Logs").
  *
  * <p>The functions' SLF4J backend: one JSON object per line on standard output, which Lambda sends to CloudWatch Logs
  * (Logs Insights reads the fields directly). MDC entries and the fluent API's key-value pairs become fields; the level

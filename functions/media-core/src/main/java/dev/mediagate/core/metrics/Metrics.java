@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Hand-written: a function without SnapStart writes its first metric ~850 ms sooner than with Powertools' metrics
- * ({@code bench/run logging}; README, Operations, "Logs").
+ * ({@code bench/run logging}; docs/operations.md, "Logs").
  *
  * <p>CloudWatch metrics as Embedded Metric Format: one JSON object per line on standard output, which Lambda's log
  * pipeline turns into metrics with no API call and no extra latency. Namespace {@code mediagate}, always the
