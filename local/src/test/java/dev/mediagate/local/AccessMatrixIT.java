@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Who can see a file, over HTTP on the local stack: every route of the contract for the owner, another user, a service
  * caller, an anonymous caller and a share link's holder, and for every URL handed out, whether the CDN edge serves it.
+ * Every request of the matrix and every answer to it, errors included, is as {@code openapi.yaml} describes it.
  */
 class AccessMatrixIT {
 
@@ -34,9 +36,11 @@ class AccessMatrixIT {
     private static String backend;
     private static String owner;
     private static String fileId;
+    private static OpenApiDocument document;
 
     @BeforeAll
     static void aliceHasAReadyPrivatePhoto() throws Exception {
+        document = OpenApiDocument.load();
         stack = RunningStack.get();
         client = new StackClient(stack);
         alice = client.token("alice");
@@ -45,6 +49,11 @@ class AccessMatrixIT {
         owner = client.json(client.send(client.get("/me", alice))).get("owner").asText();
         fileId = client.upload(alice, "IMG_0001.jpg", "image/jpeg", Images.jpeg(Images.quadrants(900, 600))).get("fileId").asText();
         assertThat(client.waitUntilDone(fileId, alice).get("status").asText()).isEqualTo("ready");
+    }
+
+    @AfterAll
+    static void closeTheDocument() throws Exception {
+        document.close();
     }
 
     @Test
@@ -74,6 +83,7 @@ class AccessMatrixIT {
                 new Row("DELETE", "/files/" + UUID.randomUUID(), null, 404, 404, 404, 401),
                 new Row("GET", "/shared/" + "A".repeat(43), null, 404, 404, 404, 404));
         List<String> mismatches = new ArrayList<>();
+        List<String> undocumented = new ArrayList<>();
         for (Row row : rows) {
             Map<String, Integer> expected = new LinkedHashMap<>();
             expected.put("owner", row.owner());
@@ -86,13 +96,17 @@ class AccessMatrixIT {
             tokens.put("service caller", backend);
             tokens.put("anonymous", null);
             for (var caller : expected.entrySet()) {
-                int status = client.send(request(row.method(), row.path(), tokens.get(caller.getKey()), row.body())).statusCode();
+                var response = client.send(request(row.method(), row.path(), tokens.get(caller.getKey()), row.body()));
+                int status = response.statusCode();
+                undocumented.addAll(document.violations(new OpenApiDocument.Exchange(row.method(), row.path(),
+                        row.body() == null ? null : "application/json", row.body(), status, response.headers().map(), response.body()), true));
                 if (status != caller.getValue()) {
                     mismatches.add(row.method() + " " + row.path() + " as " + caller.getKey() + ": " + status + " instead of " + caller.getValue());
                 }
             }
         }
         assertThat(mismatches).isEmpty();
+        assertThat(undocumented).as("exchanges openapi.yaml does not describe").isEmpty();
     }
 
     @Test

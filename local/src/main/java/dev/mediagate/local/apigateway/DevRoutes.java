@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.mediagate.local.HttpExchanges;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +14,14 @@ import java.util.regex.Pattern;
 
 /**
  * What the local API port serves besides the template's routes, and what no AWS service does: the demo page (your
- * frontend) and the dev-only {@code /_local/*} routes (your identity provider's tokens, the stack's config, the event
- * feed your backend would keep).
+ * frontend) with the client it runs on, the API's description and reference ({@link DevFiles}), and the dev-only
+ * {@code /_local/*} routes (your identity provider's tokens, the stack's config, the event feed your backend would keep).
  */
 final class DevRoutes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCOPES = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E ]{0,512}");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
-    private static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
-            "/app.js", "app.js", "/app.css", "app.css");
 
     private final Map<String, Object> config = new LinkedHashMap<>();
     private DevTokens tokens;
@@ -37,14 +34,14 @@ final class DevRoutes {
     }
 
     boolean serves(String method, String path) {
-        return path.startsWith("/_local/") || ("GET".equals(method) && STATIC.containsKey(path));
+        return path.startsWith("/_local/") || "GET".equals(method) && DevFiles.serves(path);
     }
 
     void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/_local/")) {
             local(exchange, path);
         } else {
-            demoPage(exchange, STATIC.get(path));
+            devFile(exchange, path);
         }
     }
 
@@ -73,17 +70,14 @@ final class DevRoutes {
         }
     }
 
-    private static void demoPage(HttpExchange exchange, String file) throws IOException {
-        try (InputStream in = DevRoutes.class.getResourceAsStream("/demo/" + file)) {
-            if (in == null) {
-                HttpExchanges.send(exchange, 404, "text/plain", "no demo page in this build".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            String type = file.endsWith(".js") ? "text/javascript; charset=utf-8"
-                    : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
-            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            HttpExchanges.send(exchange, 200, type, in.readAllBytes());
+    private static void devFile(HttpExchange exchange, String path) throws IOException {
+        var file = DevFiles.find(path);
+        if (file.isEmpty()) {
+            HttpExchanges.send(exchange, 404, "text/plain", "not in this build".getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        HttpExchanges.send(exchange, 200, file.get().contentType(), file.get().bytes());
     }
 }
