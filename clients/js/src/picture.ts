@@ -18,6 +18,9 @@ export interface PictureOptions {
   alt?: string;
   /** The `sizes` attribute, e.g. `(min-width: 800px) 50vw, 100vw`. */
   sizes?: string;
+  /** The image's upright dimensions for the `<img>` (a file view's own by default; a `POST /links` entry has none). */
+  width?: number;
+  height?: number;
 }
 
 /** Newer formats first: the browser takes the first source whose type it knows. */
@@ -39,7 +42,9 @@ export function picture(view: FileView | LinkedFile, options: PictureOptions = {
   const sources = Object.entries(sets).filter(([type]) => type !== fallback)
     .sort(([a], [b]) => rank(a) - rank(b))
     .map(([type, list]) => ({ type, srcset: srcset(list), ...sizes }));
-  const dimensions = "width" in view && view.width && view.height ? { width: view.width, height: view.height } : {};
+  const width = options.width ?? ("width" in view ? view.width : undefined);
+  const height = options.height ?? ("height" in view ? view.height : undefined);
+  const dimensions = width && height ? { width, height } : {};
   return {
     sources,
     img: {

@@ -26,7 +26,7 @@ export async function localStack({ webhookUrl } = {}) {
   if (webhookUrl) args.push("--webhook-url", webhookUrl);
   const child = spawn(java, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  const apiUrl = await new Promise((resolvePromise, reject) => {
+  const started = new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`the local stack did not start in 3 minutes:\n${output.slice(-4000)}`)), 180_000);
     const read = (chunk) => {
       output += chunk;
@@ -37,20 +37,37 @@ export async function localStack({ webhookUrl } = {}) {
       }
     };
     child.stdout.setEncoding("utf8").on("data", read);
-    child.stderr.setEncoding("utf8").on("data", (chunk) => { output += chunk; });
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      output += chunk;
+      if (output.includes('Exception in thread "main"')) {
+        clearTimeout(timer);
+        setTimeout(() => reject(new Error(`the local stack failed to start:\n${output.slice(-4000)}`)), 500);
+      }
+    });
     child.on("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`the local stack stopped (${code}) before it was ready:\n${output.slice(-4000)}`));
     });
   });
-  child.removeAllListeners("exit");
-  return stackAt(apiUrl, async () => {
-    const exited = new Promise((done) => child.once("exit", done));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((done) => setTimeout(done, 20_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
+  // SIGTERM lets the stack stop what it started (the resizer's JVMs); SIGKILL only if it does not within 20 s.
+  const terminate = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 20_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
     await rm(data, { recursive: true, force: true });
-  });
+  };
+  let apiUrl;
+  try {
+    apiUrl = await started;
+  } catch (error) {
+    await terminate();
+    throw error;
+  }
+  child.removeAllListeners("exit");
+  return stackAt(apiUrl, terminate);
 }
 
 function stackAt(apiUrl, stop) {
