@@ -1,10 +1,13 @@
-// Uppy 5.x and 6.x on mediagate through the client's integrations, in Debian's headless Chromium against the local
-// stack: a 40 MiB PDF in parts, one part of which the network fails, and a 1 MiB one as a single PUT; S3 ends up with
-// exactly the page's bytes, and the multipart upload was completed through mediagate's route.
+// Uppy 5.x and 6.x on mediagate through the client's integrations, as docs/large-files.md shows them (its marked blocks,
+// bundled as written), in Debian's headless Chromium against the local stack: a 40 MiB PDF in parts, one part of which
+// the network fails, and a 1 MiB one as a single PUT; S3 ends up with exactly the page's bytes, and the multipart upload
+// was completed through mediagate's route.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Mediagate } from "../../dist/index.js";
+import { writeFile } from "node:fs/promises";
 import { MAKE_PDF, bundle, chromiumOrSkip, openPage, partUrls } from "../support/browser.js";
+import { docBlock } from "../support/docs.js";
 import { download, sha256 } from "../support/bytes.js";
 import { localStack, uniqueUser } from "../support/local-stack.js";
 
@@ -34,6 +37,12 @@ const START = `async ({ api, token }) => {
   }));
 }`;
 
+/** The docs' block for this Uppy version, bundled with its harness's pinned Uppy. */
+async function documentedUppy(version) {
+  await writeFile(new URL(`../uppy${version}/snippet.js`, import.meta.url), await docBlock(`uppy${version}-snippet`));
+  return bundle(new URL(`../uppy${version}/entry.js`, import.meta.url).pathname);
+}
+
 async function assertStoredAsSent(page, token, result) {
   assert.deepEqual(result.failed, []);
   assert.deepEqual(result.successful.map((file) => file.name).sort(), ["note.pdf", "talk.pdf"]);
@@ -48,7 +57,7 @@ async function assertStoredAsSent(page, token, result) {
 test("Uppy 5: a part the network blocks is retried, the small file goes up as one PUT", async (t) => {
   const executable = chromiumOrSkip(t);
   const token = await stack.token(uniqueUser("uppy5"));
-  const page = await openPage(executable, stack.apiUrl, [MAKE_PDF, await bundle(new URL("../uppy5/entry.js", import.meta.url).pathname)]);
+  const page = await openPage(executable, stack.apiUrl, [MAKE_PDF, await documentedUppy(5)]);
   try {
     await page.block(partUrls(2));
 
@@ -71,7 +80,7 @@ test("Uppy 5: a part the network blocks is retried, the small file goes up as on
 test("Uppy 6: a part the network fails is sent again and the upload completes through mediagate's route", async (t) => {
   const executable = chromiumOrSkip(t);
   const token = await stack.token(uniqueUser("uppy6"));
-  const page = await openPage(executable, stack.apiUrl, [MAKE_PDF, await bundle(new URL("../uppy6/entry.js", import.meta.url).pathname)]);
+  const page = await openPage(executable, stack.apiUrl, [MAKE_PDF, await documentedUppy(6)]);
   try {
     const partTwo = await page.failFirst("*partNumber=2*", 1);
 

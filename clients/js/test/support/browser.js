@@ -2,6 +2,7 @@
 // the API needs no CORS), with the client bundled by esbuild as a page script, and Chromium's own request blocking
 // and failing to play a dropped connection.
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
@@ -18,10 +19,27 @@ export function chromiumOrSkip(t) {
   return executable;
 }
 
+/** `@mediagate/client` as an app imports it: this package's build (a package cannot install itself). */
+const THIS_PACKAGE = {
+  name: "mediagate-client",
+  setup(build) {
+    build.onResolve({ filter: /^@mediagate\/client(\/uppy)?$/ }, (args) => ({
+      path: fileURLToPath(new URL(`../../dist/${args.path.endsWith("/uppy") ? "uppy" : "index"}.js`, import.meta.url)),
+    }));
+  },
+};
+
 /** An IIFE bundle of an entry module (it puts what the page needs on window). */
 export async function bundle(entry) {
   const result = await build({ entryPoints: [entry], bundle: true, format: "iife", write: false, logLevel: "warning",
-    target: "chrome120" });
+    target: "chrome120", plugins: [THIS_PACKAGE] });
+  return result.outputFiles[0].text;
+}
+
+/** A page's module script (top-level await allowed) from its source, its imports bundled in. */
+export async function bundleModule(source, resolveDir) {
+  const result = await build({ stdin: { contents: source, resolveDir, sourcefile: "page.js" }, bundle: true, format: "esm",
+    write: false, logLevel: "warning", target: "chrome120", plugins: [THIS_PACKAGE] });
   return result.outputFiles[0].text;
 }
 

@@ -1,12 +1,5 @@
-// Uppy 6.x (this folder's pinned @uppy/core and @uppy/aws-s3) on mediagate through the client's uppy6 options.
-import AwsS3 from "@uppy/aws-s3";
-import Uppy from "@uppy/core";
-import { Mediagate } from "../../dist/index.js";
-import { uppy6 } from "../../dist/uppy.js";
+// The Uppy 6.x block of docs/large-files.md as written (the test writes it to snippet.js), on this folder's pinned
+// @uppy/core and @uppy/aws-s3 6.x.
+import { createUppy } from "./snippet.js";
 
-window.createUppy = ({ api, getToken }) => {
-  const client = new Mediagate({ baseUrl: api, getToken });
-  const uppy = new Uppy();
-  uppy.use(AwsS3, uppy6(uppy, client));
-  return uppy;
-};
+window.createUppy = createUppy;

@@ -17,7 +17,7 @@ class ClientJsIT {
     void theClientsTestsPassAgainstTheLocalStack() throws Exception {
         LocalStack stack = RunningStack.get();
 
-        NpmScripts.Outcome test = NpmScripts.run(TemplateTest.ROOT.resolve("clients/js"), Duration.ofMinutes(15),
+        NpmScripts.Outcome test = NpmScripts.run(Checkout.ROOT.resolve("clients/js"), Duration.ofMinutes(15),
                 Map.of("MEDIAGATE_API_URL", stack.apiUrl()), "test");
 
         assertThat(test.exitCode()).as("npm test in clients/js (log: %s)\n%s", test.log(), tail(test.output())).isZero();

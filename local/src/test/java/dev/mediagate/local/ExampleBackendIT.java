@@ -18,8 +18,8 @@ class ExampleBackendIT {
 
     @Test
     void theExampleBackendClosesTheLoopFromUploadToPage() throws Exception {
-        Path backend = TemplateTest.ROOT.resolve("examples/backend");
-        Path jar = TemplateTest.ROOT.resolve("local/target/mediagate-local.jar");
+        Path backend = Checkout.ROOT.resolve("examples/backend");
+        Path jar = Checkout.ROOT.resolve("local/target/mediagate-local.jar");
         assertThat(jar).as("the packaged local stack (mvn package)").exists();
         Map<String, String> environment = Map.of("MEDIAGATE_LOCAL_JAR", jar.toString(),
                 "MEDIAGATE_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());

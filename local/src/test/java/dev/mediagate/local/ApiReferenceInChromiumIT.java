@@ -20,7 +20,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The local stack serves {@code openapi.yaml} as built and a readable reference of it at {@code /docs}, rendered in
  * headless Chromium from files of the jar alone: every request the page makes stays on the stack's own origin.
  */
-class ApiReferenceBrowserIT {
+class ApiReferenceInChromiumIT {
 
     @Test
     void openapiYamlIsServedAsWritten() throws Exception {
