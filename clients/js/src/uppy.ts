@@ -21,6 +21,8 @@ export interface UppyFileLike {
   size: number | null;
   data: Blob;
   meta: Record<string, unknown>;
+  /** A multipart upload Uppy restored (Golden Retriever) and resumes: its key is the file's mediagate id. */
+  s3Multipart?: { key?: string; uploadId?: string };
 }
 
 export interface UppyIntegrationOptions {
@@ -35,19 +37,33 @@ class Uploads {
   readonly #created = new Map<string, UploadCreated>();
   // Uppy asks for a part size knowing only the file's size; the layout depends on the size alone.
   readonly #partSizes = new Map<number, number>();
+  // Files whose multipart upload Uppy restored and resumes itself (from ListParts): never asked for again.
+  readonly #resumed = new Set<string>();
 
   constructor(uppy: UppyLike, client: Mediagate, options: UppyIntegrationOptions) {
     uppy.addPreProcessor(async (fileIds) => {
-      for (const id of fileIds.filter((id) => !this.#created.has(id))) {
+      for (const id of fileIds.filter((id) => !this.#created.has(id) && !this.#resumed.has(id))) {
         const file = uppy.getFile(id);
         if (!file) continue;
+        const restored = file.s3Multipart;
+        if (restored?.key && restored.uploadId && file.meta.fileId === restored.key) {
+          this.#resumed.add(id);
+          const partSize = Number(file.meta.partSize);
+          if (partSize > 0) this.#partSizes.set(file.data.size, partSize);
+          continue;
+        }
         const created = await client.createUpload({
           filename: file.name ?? "upload", contentType: file.type || "application/octet-stream", size: file.data.size,
           ...(options.visibility ? { visibility: options.visibility } : {}),
         });
         this.#created.set(id, created);
-        if (created.upload.method === "multipart") this.#partSizes.set(file.data.size, created.upload.partSize);
-        uppy.setFileMeta(id, { fileId: created.fileId });
+        if (created.upload.method === "multipart") {
+          this.#partSizes.set(file.data.size, created.upload.partSize);
+          // Kept with the file's meta, so that a restored file (Golden Retriever) finds its layout again.
+          uppy.setFileMeta(id, { fileId: created.fileId, partSize: created.upload.partSize });
+        } else {
+          uppy.setFileMeta(id, { fileId: created.fileId });
+        }
       }
     });
   }
@@ -58,6 +74,11 @@ class Uploads {
       throw new Error(`mediagate: no upload was asked for ${file.id} (was the file added before the integration?)`);
     }
     return created;
+  }
+
+  /** Whether the file goes up in parts (a restored multipart upload does). */
+  isMultipart(file: { id: string }): boolean {
+    return this.#resumed.has(file.id) || this.of(file).upload.method === "multipart";
   }
 
   /** The upload of a mediagate file id. */
@@ -83,7 +104,7 @@ export function uppy5(uppy: UppyLike, client: Mediagate, options: UppyIntegratio
   };
   return {
     limit: options.limit ?? 4,
-    shouldUseMultipart: (file: { id: string }) => uploads.of(file).upload.method === "multipart",
+    shouldUseMultipart: (file: { id: string }) => uploads.isMultipart(file),
     getChunkSize: (data: Blob) => uploads.partSize(data.size) ?? DEFAULT_PART_SIZE,
     getUploadParameters: (file: { id: string }) => {
       const upload = put(file);
@@ -128,7 +149,7 @@ export interface S3Request {
  * `data:` URL: `CreateMultipartUpload` (the API created the upload in `POST /uploads`), `ListParts`
  * (`GET …/parts`), `CompleteMultipartUpload` (`POST …/complete` with the ETags Uppy's parts got, checked there against
  * S3's and the declared size, completed conditionally) and `AbortMultipartUpload` (`DELETE …`). Uppy's own retries,
- * pause/resume, progress and Golden Retriever work as with any S3 signer. A Content-Security-Policy must allow
+ * pause/resume and progress work as with any S3 signer. A Content-Security-Policy must allow
  * `connect-src data:`.
  */
 export function uppy6(uppy: UppyLike, client: Mediagate, options: UppyIntegrationOptions = {}) {
@@ -187,7 +208,7 @@ export function uppy6(uppy: UppyLike, client: Mediagate, options: UppyIntegratio
 
   return {
     limit: options.limit ?? 4,
-    shouldUseMultipart: (file: { id: string }) => uploads.of(file).upload.method === "multipart",
+    shouldUseMultipart: (file: { id: string }) => uploads.isMultipart(file),
     getChunkSize: ({ size }: { size: number }) => uploads.partSize(size) ?? DEFAULT_PART_SIZE,
     generateObjectKey: (file: { id: string }) => uploads.of(file).fileId,
     signRequest,
