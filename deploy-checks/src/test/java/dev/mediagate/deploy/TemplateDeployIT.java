@@ -11,12 +11,17 @@ import dev.mediagate.deploy.IamPolicy.Request;
 import dev.mediagate.local.sam.SamTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +76,14 @@ class TemplateDeployIT {
             publishing += newVersion ? 1 : 0;
         }
         assertThat(publishing).as("parameters that reach the API's configuration").isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void theApisPublishedVersionIsCreatedOnlyAfterTheBucketItsPrimingReads() throws Exception {
+        JsonNode translated = SamTranslator.translate(TEMPLATE, List.of(Map.of())).get(0);
+        String version = versionOf(translated, "MediaApiFunction");
+
+        assertThat(dependencies(translated.get("Resources"), version)).as(version + " is created after").contains("MediaBucket");
     }
 
     @Test
@@ -258,6 +271,65 @@ class TemplateDeployIT {
                 .findFirst().orElseThrow();
         return new Deployed(template.environment("MediaApiFunction"), versionId,
                 template.resolve(template.properties(versionId).get("Description")));
+    }
+
+    /** The logical id of the version SAM publishes for a function. */
+    private static String versionOf(JsonNode translated, String function) {
+        List<String> versions = new ArrayList<>();
+        translated.get("Resources").properties().forEach(resource -> {
+            JsonNode properties = resource.getValue().path("Properties");
+            if (resource.getValue().path("Type").asText().equals("AWS::Lambda::Version")
+                    && properties.path("FunctionName").path("Ref").asText().equals(function)) {
+                versions.add(resource.getKey());
+            }
+        });
+        assertThat(versions).as(function + "'s published versions").hasSize(1);
+        return versions.get(0);
+    }
+
+    /** Every resource CloudFormation creates before this one: its DependsOn and its references, transitively. */
+    private static Set<String> dependencies(JsonNode resources, String logicalId) {
+        Set<String> found = new TreeSet<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(logicalId));
+        while (!pending.isEmpty()) {
+            JsonNode resource = resources.get(pending.pop());
+            List<String> direct = new ArrayList<>();
+            resource.path("DependsOn").forEach(name -> direct.add(name.asText()));
+            if (resource.path("DependsOn").isTextual()) {
+                direct.add(resource.path("DependsOn").asText());
+            }
+            references(resource.path("Properties"), direct);
+            for (String name : direct) {
+                if (resources.has(name) && found.add(name)) {
+                    pending.push(name);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void references(JsonNode node, List<String> into) {
+        if (node.isObject()) {
+            node.properties().forEach(field -> {
+                switch (field.getKey()) {
+                    case "Ref" -> into.add(field.getValue().asText());
+                    case "Fn::GetAtt" -> into.add(field.getValue().isArray() ? field.getValue().get(0).asText()
+                            : field.getValue().asText().split("\\.")[0]);
+                    case "Fn::Sub" -> {
+                        JsonNode text = field.getValue().isArray() ? field.getValue().get(0) : field.getValue();
+                        Matcher names = Pattern.compile("\\$\\{([A-Za-z0-9]+)").matcher(text.asText());
+                        while (names.find()) {
+                            into.add(names.group(1));
+                        }
+                    }
+                    default -> {
+                    }
+                }
+                references(field.getValue(), into);
+            });
+        } else if (node.isArray()) {
+            node.forEach(element -> references(element, into));
+        }
     }
 
     /** Another valid value for one parameter (with what must come along), everything else at its default. */

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.upload.UploadConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Synthetic requests run before a SnapStart snapshot, so that Jackson, the presigner, the S3 client and the RSA signing
@@ -26,6 +30,7 @@ final class Priming {
     }
 
     static void prime(StreamLambdaHandler handler, int rounds) {
+        requireBucket(handler.bean(S3Client.class), handler.bean(UploadConfig.class).bucket());
         for (int round = 0; round < rounds; round++) {
             String caller = "priming-" + round;
             expect(201, handler, event("POST", "/uploads", "POST /uploads", caller,
@@ -56,6 +61,23 @@ final class Priming {
                 shared.putObject("pathParameters").put("token", token);
                 expect(404, handler, shared);
             }
+        }
+    }
+
+    /**
+     * The media bucket, which every route but {@code POST /uploads} reads: checked first, so that a snapshot taken before
+     * the bucket exists (or while the role cannot reach it) fails saying so, not as a route's 500.
+     */
+    static void requireBucket(S3Client s3, String bucket) {
+        try {
+            s3.headBucket(head -> head.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            throw new IllegalStateException("priming: the media bucket " + bucket + " does not exist; this version must be"
+                    + " published after the bucket is created (template.yaml: MediaApiFunction DependsOn MediaBucket)", e);
+        } catch (S3Exception e) {
+            throw new IllegalStateException("priming: the media bucket " + bucket + " answered " + e.statusCode() + " "
+                    + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode())
+                    + (e.statusCode() == 404 ? " (it does not exist)" : e.statusCode() == 403 ? " (the function's role may not list it)" : ""), e);
         }
     }
 

@@ -58,6 +58,11 @@ public class StreamLambdaHandler implements RequestStreamHandler, Resource {
         return WebApplicationContextUtils.getRequiredWebApplicationContext(servletContext()).getBean(CdnSigner.class).signatures();
     }
 
+    /** One of the application's beans (priming reaches the S3 client and the bucket's name through it). */
+    <T> T bean(Class<T> type) {
+        return WebApplicationContextUtils.getRequiredWebApplicationContext(servletContext()).getBean(type);
+    }
+
     /** The servlet context this handler's Spring application runs in. */
     ServletContext servletContext() {
         return handler.getServletContext();

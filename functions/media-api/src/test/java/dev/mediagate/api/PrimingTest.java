@@ -1,6 +1,7 @@
 package dev.mediagate.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mediagate.testing.LocalS3;
 import java.io.ByteArrayOutputStream;
@@ -32,5 +33,13 @@ class PrimingTest {
         assertThat(output).doesNotContain("\"_aws\"").doesNotContain(" 500\"");
         assertThat(LocalS3.shared().client().listObjectsV2Paginator(l -> l.bucket(LocalS3.BUCKET)).contents().stream()
                 .map(S3Object::key).count()).isEqualTo(objectsBefore);
+    }
+
+    @Test
+    void primingBeforeTheBucketExistsFailsNamingTheMissingBucket() {
+        assertThatThrownBy(() -> Priming.requireBucket(LocalS3.shared().client(), "mediagate-dev-not-created-yet"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("mediagate-dev-not-created-yet")
+                .hasMessageContaining("does not exist");
     }
 }
