@@ -7,7 +7,7 @@ import dev.mediagate.imaging.MediaOutcome;
 import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.imaging.VariantFormat;
 import dev.mediagate.imaging.VariantSpec;
-import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.Libvips;
 import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
 import java.awt.image.BufferedImage;
@@ -46,7 +46,7 @@ public final class ResizeBenchmark {
         Path work = Path.of(args.length > 0 ? args[0] : "bench/target/resize").toAbsolutePath();
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Files.createDirectories(work);
-        Vips vips = Vips.load(SharpLibvips.library(), threads);
+        Libvips vips = Libvips.load(SharpLibvips.library(), threads);
         ImagePipeline jpegOnly = pipeline(vips, Set.of());
         ImagePipeline withWebp = pipeline(vips, Set.of(VariantFormat.WEBP));
         ImagePipeline withAvif = pipeline(vips, Set.of(VariantFormat.AVIF));
@@ -120,7 +120,7 @@ public final class ResizeBenchmark {
         }
     }
 
-    private static ImagePipeline pipeline(Vips vips, Set<VariantFormat> formats) {
+    private static ImagePipeline pipeline(Libvips vips, Set<VariantFormat> formats) {
         return new ImagePipeline(new ResizeConfig(VARIANTS, 50_000_000L, 82, formats), vips);
     }
 

@@ -5,7 +5,7 @@ import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.imaging.VariantFormat;
 import dev.mediagate.imaging.VariantSpec;
-import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.Libvips;
 import dev.mediagate.local.lambda.SharpLibvips;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ public final class ResizePeakMemory {
     public static void main(String[] args) throws Exception {
         byte[] photo = Files.readAllBytes(Path.of(args[0]));
         ImagePipeline pipeline = new ImagePipeline(new ResizeConfig(VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS),
-                50_000_000L, 82, Set.of(VariantFormat.WEBP)), Vips.load(SharpLibvips.library(), 1));
+                50_000_000L, 82, Set.of(VariantFormat.WEBP)), Libvips.load(SharpLibvips.library(), 1));
         for (int i = 0; i < 5; i++) {
             pipeline.process(photo, FileType.JPEG);
         }

@@ -5,7 +5,7 @@ import dev.mediagate.core.files.FileType;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.MediaOutcome;
 import dev.mediagate.imaging.ResizeConfig;
-import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.Libvips;
 import dev.mediagate.local.lambda.SharpLibvips;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ public final class ResizerColdStart {
         String library = SharpLibvips.library().toString();
         jvmStart += System.currentTimeMillis() - lookupStart;
         Settings settings = new Settings(Map.of("LIBVIPS_PATH", library, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048")::get);
-        ImagePipeline pipeline = new ImagePipeline(ResizeConfig.from(settings), Vips.from(settings));
+        ImagePipeline pipeline = new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings));
         long initialised = System.currentTimeMillis();
         MediaOutcome outcome = pipeline.process(photo, FileType.JPEG);
         long done = System.currentTimeMillis();

@@ -14,10 +14,13 @@ import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.events.EventBus;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
-import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.Libvips;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.crac.Core;
+import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,7 +31,7 @@ import org.slf4j.MDC;
  * Lambda retries it, and the records already done are skipped cheaply on the retry (their manifest names the same
  * ETag); a deterministic one is announced as {@code file.failed} at once instead of being retried to the same end.
  */
-public class ImageResizerHandler implements RequestHandler<S3Event, String> {
+public class ImageResizerHandler implements RequestHandler<S3Event, String>, Resource {
 
     private static final Logger log = LoggerFactory.getLogger(ImageResizerHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,9 +42,14 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
 
     private final MediaProcessor processor;
 
-    /** Lambda's init: configuration validated and the S3 client built once. */
+    /**
+     * Lambda's init: configuration validated, libvips started and the S3 client built once; registered with CRaC, so
+     * that with SnapStart the engine is primed before the snapshot is taken.
+     */
     public ImageResizerHandler() {
         this(Settings.fromEnvironment());
+        logHeapLimit();
+        Core.getGlobalContext().register(this);
     }
 
     /** The function's environment given explicitly: tests, and the local stack, which cannot set this JVM's environment. */
@@ -52,12 +60,48 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String> {
     private ImageResizerHandler(Settings settings, UploadConfig upload) {
         this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
-                new ImagePipeline(ResizeConfig.from(settings), Vips.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
+                new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
                 EventBus.from(settings)));
     }
 
     ImageResizerHandler(MediaProcessor processor) {
         this.processor = processor;
+    }
+
+    /**
+     * SnapStart is about to snapshot this initialised function: synthetic pictures of every accepted format go through
+     * the whole image pipeline (no S3 call, no event, no metric), so libvips, its codecs and the native call stubs are
+     * ready in the snapshot. What the snapshot then holds is safe to share between restored instances: libvips' idle
+     * worker threads, no cached operation (dropped after priming) and no temporary file (the pictures are small and
+     * in memory); S3 and EventBridge connections are opened per request after restore, with credentials resolved then.
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        processor.prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: see beforeCheckpoint.
+    }
+
+    /**
+     * The heap limit the JVM runs with, once per instance: whether Lambda's java25 launcher passes a heap size of its
+     * own (which would override JAVA_TOOL_OPTIONS' MaxRAMPercentage) is not documented, so the log says what it got.
+     */
+    private static void logHeapLimit() {
+        String[] launcher = ProcessHandle.current().info().arguments().orElse(new String[0]);
+        String toolOptions = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "");
+        log.atInfo().addKeyValue("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20)
+                .addKeyValue("launcherHeapFlags", heapFlags(Arrays.stream(launcher)))
+                .addKeyValue("toolOptionsHeapFlags", heapFlags(Arrays.stream(toolOptions.split("\\s+"))))
+                .log("heap limit");
+    }
+
+    /** Only the flags that size the heap: nothing else of a command line is logged. */
+    static List<String> heapFlags(java.util.stream.Stream<String> arguments) {
+        return arguments.filter(argument -> argument.startsWith("-Xmx") || argument.startsWith("-Xms")
+                || argument.contains("HeapSize") || argument.contains("RAMPercentage") || argument.startsWith("-XX:MaxRAM")).toList();
     }
 
     @Override

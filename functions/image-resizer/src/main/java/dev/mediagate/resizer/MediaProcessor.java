@@ -14,7 +14,10 @@ import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.imaging.FormatSniffer;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.MediaOutcome;
+import dev.mediagate.imaging.NativeBytes;
 import dev.mediagate.imaging.RejectionReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,8 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -62,6 +67,11 @@ final class MediaProcessor {
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
+    }
+
+    /** Runs synthetic pictures through the image pipeline (before a SnapStart snapshot); no S3 call. */
+    void prime() {
+        pipeline.prime();
     }
 
     ProcessingResult process(String eventBucket, String key) {
@@ -150,9 +160,15 @@ final class MediaProcessor {
         }
         // A document is only checked by its magic bytes: a 5 GB PDF is never read, only its first bytes.
         boolean prefixOnly = !declared.get().isImage() && size > FormatSniffer.PREFIX_BYTES;
-        byte[] bytes = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key).ifMatch(head.eTag())
-                .range(prefixOnly ? "bytes=0-" + (FormatSniffer.PREFIX_BYTES - 1) : null)).asByteArray();
-        MediaOutcome outcome = pipeline.process(bytes, declared.get());
+        MediaOutcome outcome;
+        // Streamed from S3 straight into native memory, where libvips reads it: the heap never holds the original.
+        try (ResponseInputStream<GetObjectResponse> body = s3.getObject(get -> get.bucket(bucket).key(key).ifMatch(head.eTag())
+                .range(prefixOnly ? "bytes=0-" + (FormatSniffer.PREFIX_BYTES - 1) : null));
+                NativeBytes bytes = NativeBytes.read(body, body.response().contentLength())) {
+            outcome = pipeline.process(bytes, declared.get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + key + " from S3 failed", e);
+        }
         return switch (outcome) {
             case MediaOutcome.Rejected rejected -> {
                 log.atInfo().addKeyValue("fileId", original.fileId().value()).addKeyValue("detail", rejected.detail())

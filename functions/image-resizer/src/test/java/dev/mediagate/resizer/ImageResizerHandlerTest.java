@@ -1,6 +1,6 @@
 package dev.mediagate.resizer;
 
-import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.Libvips;
 import dev.mediagate.imaging.VariantFormat;
 import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
@@ -102,7 +102,30 @@ class ImageResizerHandlerTest {
         byte[] photo = Images.jpeg(Images.quadrants(640, 480));
         putOriginal(photo, "image/jpeg");
         List<String> reads = new java.util.ArrayList<>();
-        S3Client countingReads = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+
+        JsonNode results = JSON.readTree(handlerWith(countingReads(reads), photo.length - 1).handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("reason").asText()).isEqualTo("too-large");
+        assertThat(reads).as("reads of the original; the manifest lookup is the only read").containsExactly("getObjectAsBytes");
+        assertThat(JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray())
+                .get("reason").asText()).isEqualTo("too-large");
+    }
+
+    @Test
+    void theOriginalIsStreamedIntoNativeMemoryNeverReadWholeOntoTheHeap() throws Exception {
+        byte[] photo = Images.jpeg(Images.quadrants(640, 480));
+        putOriginal(photo, "image/jpeg");
+        List<String> reads = new java.util.ArrayList<>();
+
+        JsonNode results = JSON.readTree(handlerWith(countingReads(reads), photo.length).handleRequest(S3Events.event("s3-object-created.json"), null));
+
+        assertThat(results.get(0).get("outcome").asText()).isEqualTo("ready");
+        assertThat(reads).as("the manifest lookup reads a small object whole; the original is a stream").containsExactly("getObjectAsBytes", "getObject");
+    }
+
+    /** The test's S3 client, noting the name of every read call made through it. */
+    private S3Client countingReads(List<String> reads) {
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
                 (proxy, method, args) -> {
                     if (method.getName().startsWith("getObject")) {
                         reads.add(method.getName());
@@ -113,13 +136,6 @@ class ImageResizerHandlerTest {
                         throw e.getCause();
                     }
                 });
-
-        JsonNode results = JSON.readTree(handlerWith(countingReads, photo.length - 1).handleRequest(S3Events.event("s3-object-created.json"), null));
-
-        assertThat(results.get(0).get("reason").asText()).isEqualTo("too-large");
-        assertThat(reads).as("reads of the original; the manifest lookup is the only read").containsExactly("getObjectAsBytes");
-        assertThat(JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray())
-                .get("reason").asText()).isEqualTo("too-large");
     }
 
     @Test
@@ -256,6 +272,10 @@ class ImageResizerHandlerTest {
                         if (result instanceof software.amazon.awssdk.core.ResponseBytes<?> bytes) {
                             bytesRead.add(bytes.asByteArray().length);
                         }
+                        if (result instanceof software.amazon.awssdk.core.ResponseInputStream<?> stream
+                                && stream.response() instanceof software.amazon.awssdk.services.s3.model.GetObjectResponse response) {
+                            bytesRead.add(Math.toIntExact(response.contentLength()));
+                        }
                         return result;
                     } catch (java.lang.reflect.InvocationTargetException e) {
                         throw e.getCause();
@@ -330,7 +350,7 @@ class ImageResizerHandlerTest {
     private static ImageResizerHandler handlerWith(S3Client s3, long maxImageBytes) {
         Settings settings = testSettings();
         return new ImageResizerHandler(new MediaProcessor(s3, LocalS3.BUCKET, maxImageBytes,
-                new ImagePipeline(ResizeConfig.from(settings), Vips.load(SharpLibvips.library(), 1)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer"),
+                new ImagePipeline(ResizeConfig.from(settings), Libvips.load(SharpLibvips.library(), 1)), Clock.systemUTC(), dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer"),
                 dev.mediagate.events.EventBus.from(settings)));
     }
 

@@ -1,6 +1,6 @@
 package dev.mediagate.resizer;
 
-import dev.mediagate.imaging.Vips;
+import dev.mediagate.imaging.Libvips;
 import dev.mediagate.imaging.VariantFormat;
 import dev.mediagate.local.lambda.SharpLibvips;
 import java.util.Set;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class MemoryBudgetIT {
 
     private final ImagePipeline pipeline = new ImagePipeline(new ResizeConfig(
-            VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82, Set.of(VariantFormat.WEBP)), Vips.load(SharpLibvips.library(), 1));
+            VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS), 50_000_000L, 82, Set.of(VariantFormat.WEBP)), Libvips.load(SharpLibvips.library(), 1));
 
     @Test
     void processesA49MegapixelJpegWithinTheHeapBudget() {

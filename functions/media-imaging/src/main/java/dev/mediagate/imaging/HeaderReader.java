@@ -1,6 +1,7 @@
 package dev.mediagate.imaging;
 
 import dev.mediagate.core.files.FileType;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -17,23 +18,28 @@ final class HeaderReader {
     }
 
     static Optional<Size> read(byte[] bytes, FileType type) {
+        return read(ByteBuffer.wrap(bytes), type);
+    }
+
+    /** The same from a view of the file (its bytes in native memory), read by index: nothing is copied. */
+    static Optional<Size> read(ByteBuffer bytes, FileType type) {
         return switch (type) {
             case JPEG -> jpeg(bytes);
-            case PNG -> bytes.length >= 24 ? size(bigEndian(bytes, 16, 4), bigEndian(bytes, 20, 4)) : Optional.empty();
-            case GIF -> bytes.length >= 10 ? size(littleEndian(bytes, 6, 2), littleEndian(bytes, 8, 2)) : Optional.empty();
+            case PNG -> bytes.limit() >= 24 ? size(bigEndian(bytes, 16, 4), bigEndian(bytes, 20, 4)) : Optional.empty();
+            case GIF -> bytes.limit() >= 10 ? size(littleEndian(bytes, 6, 2), littleEndian(bytes, 8, 2)) : Optional.empty();
             case WEBP -> webp(bytes);
             default -> Optional.empty();
         };
     }
 
     /** The first start-of-frame segment's size; the segments before it are skipped by their lengths. */
-    private static Optional<Size> jpeg(byte[] bytes) {
+    private static Optional<Size> jpeg(ByteBuffer bytes) {
         int p = 2;
-        while (p + 4 <= bytes.length) {
-            if ((bytes[p] & 0xFF) != 0xFF) {
+        while (p + 4 <= bytes.limit()) {
+            if ((bytes.get(p) & 0xFF) != 0xFF) {
                 return Optional.empty();
             }
-            int marker = bytes[p + 1] & 0xFF;
+            int marker = bytes.get(p + 1) & 0xFF;
             if (marker == 0xFF) {
                 p++;
                 continue;
@@ -48,7 +54,7 @@ final class HeaderReader {
             int length = (int) bigEndian(bytes, p + 2, 2);
             boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
             if (startOfFrame) {
-                return p + 9 <= bytes.length ? size(bigEndian(bytes, p + 7, 2), bigEndian(bytes, p + 5, 2)) : Optional.empty();
+                return p + 9 <= bytes.limit() ? size(bigEndian(bytes, p + 7, 2), bigEndian(bytes, p + 5, 2)) : Optional.empty();
             }
             if (length < 2) {
                 return Optional.empty();
@@ -59,11 +65,13 @@ final class HeaderReader {
     }
 
     /** The first chunk's size: lossy ({@code VP8 }), lossless ({@code VP8L}) or extended ({@code VP8X}, canvas). */
-    private static Optional<Size> webp(byte[] bytes) {
-        if (bytes.length < 30) {
+    private static Optional<Size> webp(ByteBuffer bytes) {
+        if (bytes.limit() < 30) {
             return Optional.empty();
         }
-        String chunk = new String(bytes, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] name = new byte[4];
+        bytes.get(12, name);
+        String chunk = new String(name, java.nio.charset.StandardCharsets.US_ASCII);
         return switch (chunk) {
             case "VP8 " -> size(littleEndian(bytes, 26, 2) & 0x3FFF, littleEndian(bytes, 28, 2) & 0x3FFF);
             case "VP8L" -> {
@@ -79,18 +87,18 @@ final class HeaderReader {
         return width > 0 && height > 0 ? Optional.of(new Size(width, height)) : Optional.empty();
     }
 
-    private static long bigEndian(byte[] bytes, int offset, int length) {
+    private static long bigEndian(ByteBuffer bytes, int offset, int length) {
         long value = 0;
         for (int i = 0; i < length; i++) {
-            value = value << 8 | (bytes[offset + i] & 0xFF);
+            value = value << 8 | (bytes.get(offset + i) & 0xFF);
         }
         return value;
     }
 
-    private static long littleEndian(byte[] bytes, int offset, int length) {
+    private static long littleEndian(ByteBuffer bytes, int offset, int length) {
         long value = 0;
         for (int i = length - 1; i >= 0; i--) {
-            value = value << 8 | (bytes[offset + i] & 0xFF);
+            value = value << 8 | (bytes.get(offset + i) & 0xFF);
         }
         return value;
     }

@@ -5,8 +5,8 @@ import dev.mediagate.imaging.MediaOutcome.Alternate;
 import dev.mediagate.imaging.MediaOutcome.Image;
 import dev.mediagate.imaging.MediaOutcome.Rejected;
 import dev.mediagate.imaging.MediaOutcome.Variant;
-import dev.mediagate.imaging.Vips.Format;
-import dev.mediagate.imaging.Vips.Header;
+import dev.mediagate.imaging.VipsOperations.Failure;
+import dev.mediagate.imaging.VipsOperations.Header;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -29,17 +29,25 @@ public final class ImagePipeline {
     private static final String PLACEHOLDER_PREFIX = "data:image/jpeg;base64,";
 
     private final ResizeConfig config;
-    private final Vips vips;
-    private final EncoderSettings encoders;
+    private final VipsOperations vips;
+    private final EncoderPolicy encoders;
 
-    public ImagePipeline(ResizeConfig config, Vips vips) {
+    public ImagePipeline(ResizeConfig config, Libvips libvips) {
         this.config = config;
-        this.vips = vips;
-        this.encoders = EncoderSettings.forJpegQuality(config.jpegQuality());
+        this.vips = libvips.operations();
+        this.encoders = EncoderPolicy.forJpegQuality(config.jpegQuality());
     }
 
+    /** Bytes on the heap (tests, tools): copied to native memory first. */
     public MediaOutcome process(byte[] bytes, FileType declared) {
-        Optional<FileType> sniffed = FormatSniffer.sniff(bytes);
+        try (NativeBytes source = NativeBytes.copyOf(bytes)) {
+            return process(source, declared);
+        }
+    }
+
+    /** A file already in native memory (the resizer streams an original there): nothing of it is copied to the heap. */
+    public MediaOutcome process(NativeBytes bytes, FileType declared) {
+        Optional<FileType> sniffed = FormatSniffer.sniff(bytes.prefix(FormatSniffer.PREFIX_BYTES));
         if (sniffed.isEmpty()) {
             return declared.isImage()
                     ? new Rejected(RejectionReason.NOT_AN_IMAGE, "the bytes are not in any image format")
@@ -59,14 +67,46 @@ public final class ImagePipeline {
         }
     }
 
-    private Image image(byte[] bytes, FileType type) throws ImageRejectedException {
-        HeaderReader.Size declared = HeaderReader.read(bytes, type).orElseThrow(() ->
+    /**
+     * Runs synthetic pictures through the whole pipeline before a SnapStart snapshot: a photo-sized JPEG (shrink-on-load,
+     * a variant reduced from the larger one), a PNG with transparency (the PNG and placeholder-on-white paths), a WebP
+     * and a GIF, so that libvips, every decoder and encoder it will use (AVIF's too) and the native call stubs are
+     * initialised in the snapshot rather than on a user's first upload. Nothing is kept from them (libvips' caches are
+     * dropped after); any outcome other than variants throws, so a version that cannot process an image is never
+     * published.
+     */
+    public void prime() {
+        try (VipsOperations.Image photo = vips.fromPixels(SyntheticPictures.gradient(1200, 900, 3), 1200, 900, 3);
+                VipsOperations.Image translucent = vips.fromPixels(SyntheticPictures.gradient(256, 192, 4), 256, 192, 4)) {
+            EncoderPolicy inputs = EncoderPolicy.forJpegQuality(90);
+            expectImage(vips.save(photo, inputs.main(false)), FileType.JPEG);
+            expectImage(vips.save(translucent, inputs.main(true)), FileType.PNG);
+            expectImage(vips.save(translucent, inputs.alternate(VariantFormat.WEBP)), FileType.WEBP);
+            expectImage(vips.save(translucent, EncoderPolicy.gif()), FileType.GIF);
+            for (VariantFormat format : VariantFormat.values()) {
+                vips.save(translucent, encoders.alternate(format));
+            }
+            vips.dropCaches();
+        } catch (Failure e) {
+            throw new IllegalStateException("priming: libvips failed on a synthetic picture: " + e.getMessage(), e);
+        }
+    }
+
+    private void expectImage(byte[] bytes, FileType type) {
+        MediaOutcome outcome = process(bytes, type);
+        if (!(outcome instanceof Image)) {
+            throw new IllegalStateException("priming: a synthetic " + type.mimeType() + " ended as " + outcome);
+        }
+    }
+
+    private Image image(NativeBytes source, FileType type) throws ImageRejectedException {
+        HeaderReader.Size declared = HeaderReader.read(source.view(), type).orElseThrow(() ->
                 new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header"));
         if (declared.width() * declared.height() > config.maxSourcePixels()) {
             throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, declared.width() + "x" + declared.height()
                     + " is more than " + config.maxSourcePixels() + " pixels");
         }
-        try (Vips.Source source = vips.source(bytes)) {
+        try {
             Header header = header(source, type);
             boolean swap = header.orientation() >= 5;
             int uprightWidth = swap ? header.height() : header.width();
@@ -77,10 +117,10 @@ public final class ImagePipeline {
             largestFirst.sort(Comparator.comparingLong((VariantSpec v) -> (long) v.width() * v.height()).reversed());
             Map<VariantSpec, Variant> made = new HashMap<>();
             String placeholder;
-            Vips.Image previous = null;
+            VipsOperations.Image previous = null;
             try {
                 for (VariantSpec spec : largestFirst) {
-                    Vips.Image image = render(source, spec, uprightWidth, uprightHeight, previous);
+                    VipsOperations.Image image = render(source, spec, uprightWidth, uprightHeight, previous);
                     if (previous != null) {
                         previous.close();
                     }
@@ -98,17 +138,17 @@ public final class ImagePipeline {
                 variants.add(made.get(spec));
             }
             return new Image(type, uprightWidth, uprightHeight, frames, variants, placeholder);
-        } catch (Vips.Failure e) {
+        } catch (Failure e) {
             throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data cannot be decoded: "
                     + e.getMessage());
         }
     }
 
-    private Header header(Vips.Source source, FileType type) throws ImageRejectedException {
+    private Header header(NativeBytes source, FileType type) throws ImageRejectedException {
         Header header;
         try {
             header = vips.header(source);
-        } catch (Vips.Failure e) {
+        } catch (Failure e) {
             throw new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header: " + e.getMessage());
         }
         if (header.width() <= 0 || header.height() <= 0) {
@@ -126,8 +166,8 @@ public final class ImagePipeline {
      * still leaves 2x: the same picture for far less work. A cover variant's box is first shrunk to the largest crop of
      * its shape the source holds, so a small source is cropped, never enlarged.
      */
-    private Vips.Image render(Vips.Source source, VariantSpec spec, int uprightWidth, int uprightHeight, Vips.Image previous)
-            throws Vips.Failure {
+    private VipsOperations.Image render(NativeBytes source, VariantSpec spec, int uprightWidth, int uprightHeight, VipsOperations.Image previous)
+            throws Failure {
         if (spec.cover()) {
             double aspect = (double) spec.width() / spec.height();
             int cropWidth = Math.min(uprightWidth, (int) Math.round(uprightHeight * aspect));
@@ -145,26 +185,24 @@ public final class ImagePipeline {
     }
 
     /** Whether an earlier variant has another shape than the source (a crop), so it cannot stand in for it. */
-    private static boolean previousWasCover(Vips.Image previous, int uprightWidth, int uprightHeight) {
+    private static boolean previousWasCover(VipsOperations.Image previous, int uprightWidth, int uprightHeight) {
         double ours = (double) uprightWidth / uprightHeight;
         double theirs = (double) previous.width() / previous.height();
         return Math.abs(ours - theirs) > 0.02 * ours;
     }
 
-    private Variant encode(String name, Vips.Image image) throws Vips.Failure {
+    private Variant encode(String name, VipsOperations.Image image) throws Failure {
         boolean translucent = vips.translucent(image);
-        Vips.Image pixels = image;
+        VipsOperations.Image pixels = image;
         if (!translucent && (image.bands() == 2 || image.bands() == 4)) {
             pixels = vips.withoutAlpha(image);
         }
         try {
-            byte[] main = vips.save(pixels, translucent ? Format.PNG : Format.JPEG, config.jpegQuality(), 0);
+            byte[] main = vips.save(pixels, encoders.main(translucent));
             List<Alternate> alternates = new ArrayList<>();
             for (VariantFormat format : VariantFormat.values()) {
                 if (config.formats().contains(format)) {
-                    alternates.add(new Alternate(format, format == VariantFormat.WEBP
-                            ? vips.save(pixels, Format.WEBP, encoders.webpQuality(), encoders.webpEffort())
-                            : vips.save(pixels, Format.AVIF, encoders.avifQuality(), encoders.avifEffort())));
+                    alternates.add(new Alternate(format, vips.save(pixels, encoders.alternate(format))));
                 }
             }
             return new Variant(name, main, translucent ? FileType.PNG : FileType.JPEG, pixels.width(), pixels.height(), alternates);
@@ -176,13 +214,13 @@ public final class ImagePipeline {
     }
 
     /** A tiny blurred preview, as a JPEG data URI of at most {@value #PLACEHOLDER_MAX_URI_BYTES} characters, on white. */
-    private String placeholder(Vips.Image smallest) throws Vips.Failure {
-        try (Vips.Image tiny = vips.thumbnail(smallest, PLACEHOLDER_MAX_SIDE, PLACEHOLDER_MAX_SIDE)) {
+    private String placeholder(VipsOperations.Image smallest) throws Failure {
+        try (VipsOperations.Image tiny = vips.thumbnail(smallest, PLACEHOLDER_MAX_SIDE, PLACEHOLDER_MAX_SIDE)) {
             boolean alpha = tiny.bands() == 2 || tiny.bands() == 4;
-            try (Vips.Image flat = alpha ? vips.onWhite(tiny) : null) {
-                Vips.Image pixels = flat != null ? flat : tiny;
+            try (VipsOperations.Image flat = alpha ? vips.onWhite(tiny) : null) {
+                VipsOperations.Image pixels = flat != null ? flat : tiny;
                 for (int quality = 50; ; quality -= 10) {
-                    String uri = PLACEHOLDER_PREFIX + Base64.getEncoder().encodeToString(vips.save(pixels, Format.JPEG, quality, 0));
+                    String uri = PLACEHOLDER_PREFIX + Base64.getEncoder().encodeToString(vips.save(pixels, encoders.placeholder(quality)));
                     if (uri.length() <= PLACEHOLDER_MAX_URI_BYTES || quality <= 10) {
                         return uri;
                     }

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 class ImageFuzzTest {
 
-    private static final Vips VIPS = Vips.load(SharpLibvips.library(), 1);
+    private static final Libvips VIPS = Libvips.load(SharpLibvips.library(), 1);
 
     private static final ImagePipeline PIPELINE = new ImagePipeline(new ResizeConfig(
             VariantSpec.parseList("VARIANTS", "thumb=64x64,square=32x32:cover"), 4_000_000L, 82, Set.of(VariantFormat.WEBP)), VIPS);

@@ -42,7 +42,7 @@ class ImagePipelineTest {
     private static final ResizeConfig DEFAULTS = new ResizeConfig(
             VariantSpec.parseList("VARIANTS", "thumb=32x32,medium=64x64,square=20x20:cover"), 50_000_000L, 82,
             Set.of(VariantFormat.WEBP, VariantFormat.AVIF));
-    private static final Vips VIPS = Vips.load(SharpLibvips.library(), 1);
+    private static final Libvips VIPS = Libvips.load(SharpLibvips.library(), 1);
     private final ImagePipeline pipeline = new ImagePipeline(DEFAULTS, VIPS);
 
     /** At 160×120 libvips decodes the JPEG at full size; at 640×480 it shrinks it while loading. */

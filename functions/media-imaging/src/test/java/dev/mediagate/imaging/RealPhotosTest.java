@@ -31,7 +31,7 @@ class RealPhotosTest {
 
     private static final ImagePipeline PIPELINE = new ImagePipeline(new ResizeConfig(
             VariantSpec.parseList("VARIANTS", "thumb=320x320,medium=1024x1024,avatar=96x96:cover"), 50_000_000L, 82,
-            Set.of(VariantFormat.WEBP)), Vips.load(SharpLibvips.library(), 1));
+            Set.of(VariantFormat.WEBP)), Libvips.load(SharpLibvips.library(), 1));
 
     /** Camera and phone photos: maker and what makes each one hard. */
     static Stream<String> photos() {
