@@ -27,6 +27,12 @@ final class SamTranslator {
 
     /** template.yaml translated once per parameter set, as a deploy with those parameter values would translate it. */
     static List<JsonNode> translate(Path template, List<Map<String, String>> parameterSets) throws IOException, InterruptedException {
+        return translate(template, parameterSets, "");
+    }
+
+    /** The same after {@code sam package} uploaded new code for one function or layer (a new S3 location for it). */
+    static List<JsonNode> translate(Path template, List<Map<String, String>> parameterSets, String changedCode)
+            throws IOException, InterruptedException {
         Path python = RequiredTools.require("python3", "Python 3 with the SAM translator (pip install cfn-lint)");
         Path script = Files.createTempFile("sam-translate", ".py");
         try (InputStream source = SamTranslator.class.getResourceAsStream("/sam/translate.py")) {
@@ -35,7 +41,7 @@ final class SamTranslator {
         Path output = Files.createTempFile("sam-translated", ".json");
         try {
             ProcessBuilder builder = new ProcessBuilder(python.toString(), script.toString(), template.toString(),
-                    JSON.writeValueAsString(parameterSets)).redirectOutput(output.toFile()).redirectErrorStream(false);
+                    JSON.writeValueAsString(parameterSets), changedCode).redirectOutput(output.toFile()).redirectErrorStream(false);
             builder.environment().put("AWS_DEFAULT_REGION", SamTemplate.LOCAL_REGION);
             Process process = builder.start();
             String errors = new String(process.getErrorStream().readAllBytes());

@@ -56,26 +56,27 @@ class TemplateDeployIT {
     Path work;
 
     @Test
-    void aChangeOfAnyParameterPublishesANewApiVersionExactlyWhenTheFunctionsConfigurationChanges() throws Exception {
+    void aChangeOfAnyParameterPublishesANewVersionOfEachSnapStartFunctionExactlyWhenItsConfigurationChanges() throws Exception {
         SamTemplate source = SamTemplate.load(TEMPLATE);
         List<String> names = new ArrayList<>(map(source.root().get("Parameters")).keySet());
         List<Map<String, String>> sets = new ArrayList<>(List.of(Map.of()));
         names.forEach(name -> sets.add(variation(source, name)));
 
         List<JsonNode> translated = SamTranslator.translate(TEMPLATE, sets);
-        Deployed before = deployed(translated.get(0), sets.get(0));
-
-        int publishing = 0;
-        for (int i = 1; i < sets.size(); i++) {
-            Deployed after = deployed(translated.get(i), sets.get(i));
-            boolean configurationChanged = !after.environment().equals(before.environment());
-            boolean newVersion = !after.versionId().equals(before.versionId()) || !after.versionDescription().equals(before.versionDescription());
-            // A new version without a change would fail the deploy too: Lambda refuses to publish an unchanged function.
-            assertThat(newVersion).as("%s: environment %s → %s", sets.get(i), before.environment(), after.environment())
-                    .isEqualTo(configurationChanged);
-            publishing += newVersion ? 1 : 0;
+        for (String function : List.of("MediaApiFunction", "ImageResizerFunction")) {
+            Deployed before = deployed(translated.get(0), sets.get(0), function);
+            int publishing = 0;
+            for (int i = 1; i < sets.size(); i++) {
+                Deployed after = deployed(translated.get(i), sets.get(i), function);
+                boolean configurationChanged = !after.environment().equals(before.environment());
+                boolean newVersion = !after.versionId().equals(before.versionId()) || !after.versionDescription().equals(before.versionDescription());
+                // A new version without a change would fail the deploy too: Lambda refuses to publish an unchanged function.
+                assertThat(newVersion).as("%s, %s: environment %s → %s", function, sets.get(i), before.environment(), after.environment())
+                        .isEqualTo(configurationChanged);
+                publishing += newVersion ? 1 : 0;
+            }
+            assertThat(publishing).as("parameters that reach %s's configuration", function).isGreaterThanOrEqualTo(7);
         }
-        assertThat(publishing).as("parameters that reach the API's configuration").isGreaterThanOrEqualTo(8);
     }
 
     @Test
@@ -87,14 +88,43 @@ class TemplateDeployIT {
     }
 
     @Test
-    void theVersionDescriptionFitsLambdasLimitWhateverTheParameters() {
+    void theVersionDescriptionsFitLambdasLimitWhateverTheParameters() {
         SamTemplate source = SamTemplate.load(TEMPLATE);
         Map<String, String> longest = new HashMap<>();
         map(source.root().get("Parameters")).forEach((name, definition) -> longest.put(name, longestValue(map(definition))));
 
-        String description = SamTemplate.load(TEMPLATE, longest).resolve(source.properties("MediaApiFunction").get("VersionDescription"));
+        for (String function : List.of("MediaApiFunction", "ImageResizerFunction")) {
+            String description = SamTemplate.load(TEMPLATE, longest).resolve(source.properties(function).get("VersionDescription"));
 
-        assertThat(description.length()).as(description).isLessThanOrEqualTo(256);
+            assertThat(description.length()).as(function + ": " + description).isLessThanOrEqualTo(256);
+        }
+    }
+
+    @Test
+    void aNewLayerVersionPublishesANewResizerVersionAndSnapshot() throws Exception {
+        JsonNode before = SamTranslator.translate(TEMPLATE, List.of(Map.of())).get(0);
+        JsonNode after = SamTranslator.translate(TEMPLATE, List.of(Map.of()), "LibvipsArm64Layer").get(0);
+
+        assertThat(versionOf(after, "ImageResizerFunction")).isNotEqualTo(versionOf(before, "ImageResizerFunction"));
+        assertThat(versionOf(after, "MediaApiFunction")).isEqualTo(versionOf(before, "MediaApiFunction"));
+    }
+
+    @Test
+    void s3NotifiesTheResizersAliasWhichAlsoCarriesItsRetriesAndFailureDestination() throws Exception {
+        JsonNode resources = SamTranslator.translate(TEMPLATE, List.of(Map.of())).get(0).get("Resources");
+
+        List<JsonNode> toResizer = new ArrayList<>();
+        resources.get("MediaBucket").at("/Properties/NotificationConfiguration/LambdaConfigurations")
+                .forEach(configuration -> {
+                    if (configuration.at("/Filter/S3Key/Rules/0/Value").asText().equals("originals/")
+                            && configuration.path("Event").asText().startsWith("s3:ObjectCreated")) {
+                        toResizer.add(configuration.get("Function"));
+                    }
+                });
+        assertThat(toResizer).extracting(function -> function.path("Ref").asText()).containsExactly("ImageResizerFunctionAliaslive");
+        assertThat(resources.at("/ImageResizerFunctionOriginalCreatedPermission/Properties/FunctionName/Ref").asText())
+                .isEqualTo("ImageResizerFunctionAliaslive");
+        assertThat(resources.at("/ImageResizerFunctionEventInvokeConfig/Properties/Qualifier").asText()).isEqualTo("live");
     }
 
     @Test
@@ -261,15 +291,13 @@ class TemplateDeployIT {
     private record Deployed(Map<String, String> environment, String versionId, String versionDescription) {
     }
 
-    /** The API function's environment and published version in one translated template, evaluated with its parameters. */
-    private Deployed deployed(JsonNode translated, Map<String, String> parameters) throws Exception {
+    /** A function's environment and published version in one translated template, evaluated with its parameters. */
+    private Deployed deployed(JsonNode translated, Map<String, String> parameters, String function) throws Exception {
         Path file = Files.createTempFile(work, "translated", ".json");
         new ObjectMapper().writeValue(file.toFile(), translated);
         SamTemplate template = SamTemplate.load(file, parameters);
-        String versionId = template.logicalIdsOfType("AWS::Lambda::Version").stream()
-                .filter(id -> map(template.properties(id).get("FunctionName")).equals(Map.of("Ref", "MediaApiFunction")))
-                .findFirst().orElseThrow();
-        return new Deployed(template.environment("MediaApiFunction"), versionId,
+        String versionId = versionOf(translated, function);
+        return new Deployed(template.environment(function), versionId,
                 template.resolve(template.properties(versionId).get("Description")));
     }
 

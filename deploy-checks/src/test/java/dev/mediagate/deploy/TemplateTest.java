@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mediagate.local.apigateway.HttpRoute;
 import dev.mediagate.local.events.LocalEventRouter;
 import dev.mediagate.local.sam.SamTemplate;
+import dev.mediagate.resizer.ImageResizerHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -272,11 +273,20 @@ class TemplateTest {
     }
 
     @Test
-    void theApiFunctionPublishesAnAliasWithSnapStart() {
-        Map<String, Object> api = template.properties("MediaApiFunction");
+    void theApiAndTheResizerPublishAnAliasWithSnapStart() {
+        for (String function : List.of("MediaApiFunction", "ImageResizerFunction")) {
+            Map<String, Object> properties = template.properties(function);
 
-        assertThat(api).containsEntry("AutoPublishAlias", "live");
-        assertThat(map(api.get("SnapStart"))).containsEntry("ApplyOn", "PublishedVersions");
+            assertThat(properties).as(function).containsEntry("AutoPublishAlias", "live");
+            assertThat(map(properties.get("SnapStart"))).as(function).containsEntry("ApplyOn", "PublishedVersions");
+        }
+    }
+
+    @Test
+    void theTemplatesBoundOnMaxImageBytesIsTheOneTheResizerAccepts() {
+        Map<String, Object> parameter = map(map(template.root().get("Parameters")).get("MaxImageBytes"));
+
+        assertThat(((Number) parameter.get("MaxValue")).longValue()).isEqualTo(ImageResizerHandler.MAX_IMAGE_BYTES_LIMIT);
     }
 
     @Test

@@ -123,6 +123,29 @@ class ImageResizerHandlerTest {
         assertThat(reads).as("the manifest lookup reads a small object whole; the original is a stream").containsExactly("getObjectAsBytes", "getObject");
     }
 
+    @Test
+    void primingBeforeASnapshotTouchesNoS3AndLeavesTheHandlerReadyForTheFirstUpload() throws Exception {
+        List<String> calls = new java.util.ArrayList<>();
+        S3Client recording = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(client, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ImageResizerHandler handler = handlerWith(recording);
+
+        handler.beforeCheckpoint(null);
+        handler.afterRestore(null);
+
+        assertThat(calls).as("S3 calls while priming").isEmpty();
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        JsonNode results = JSON.readTree(handler.handleRequest(S3Events.event("s3-object-created.json"), null));
+        assertThat(results.get(0).get("outcome").asText()).isEqualTo("ready");
+    }
+
     /** The test's S3 client, noting the name of every read call made through it. */
     private S3Client countingReads(List<String> reads) {
         return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},

@@ -71,8 +71,8 @@ public final class ImagePipeline {
      * Runs synthetic pictures through the whole pipeline before a SnapStart snapshot: a photo-sized JPEG (shrink-on-load,
      * a variant reduced from the larger one), a PNG with transparency (the PNG and placeholder-on-white paths), a WebP
      * and a GIF, so that libvips, every decoder and encoder it will use (AVIF's too) and the native call stubs are
-     * initialised in the snapshot rather than on a user's first upload. Nothing is kept from them (libvips' caches are
-     * dropped after); any outcome other than variants throws, so a version that cannot process an image is never
+     * initialised in the snapshot rather than on a user's first upload. Nothing is kept from them (libvips' operation
+     * cache is off); any outcome other than variants throws, so a version that cannot process an image is never
      * published.
      */
     public void prime() {
@@ -86,7 +86,6 @@ public final class ImagePipeline {
             for (VariantFormat format : VariantFormat.values()) {
                 vips.save(translucent, encoders.alternate(format));
             }
-            vips.dropCaches();
         } catch (Failure e) {
             throw new IllegalStateException("priming: libvips failed on a synthetic picture: " + e.getMessage(), e);
         }

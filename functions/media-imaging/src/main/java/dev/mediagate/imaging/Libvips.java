@@ -97,14 +97,6 @@ public final class Libvips {
         return concurrency;
     }
 
-    /**
-     * Drops whatever libvips keeps between calls (its operation cache, which is off, and any file descriptors it holds),
-     * so a SnapStart snapshot holds no state from the priming images.
-     */
-    public void dropCaches() {
-        operations.dropCaches();
-    }
-
     VipsOperations operations() {
         return operations;
     }

@@ -76,7 +76,6 @@ final class VipsOperations {
     private final VipsFunction flatten;
     private final VipsFunction arrayDouble;
     private final VipsFunction areaUnref;
-    private final VipsFunction cacheDropAll;
     private final Map<Format, VipsFunction> savers;
 
     VipsOperations(Libvips library) {
@@ -109,7 +108,6 @@ final class VipsOperations {
         flatten = VipsFunction.variadic(library, "vips_flatten", "flatten", JAVA_INT, List.of(ADDRESS, ADDRESS), BACKGROUND);
         arrayDouble = VipsFunction.plain(library, "vips_array_double_new", Optional.of(ADDRESS), ADDRESS, JAVA_INT);
         areaUnref = VipsFunction.plain(library, "vips_area_unref", Optional.empty(), ADDRESS);
-        cacheDropAll = VipsFunction.plain(library, "vips_cache_drop_all", Optional.empty());
         savers = Map.of(
                 Format.JPEG, VipsFunction.variadic(library, "vips_jpegsave_buffer", "jpegsave_buffer", JAVA_INT, SAVE_TO_BUFFER,
                         Q, KEEP, OPTIMIZE_CODING),
@@ -127,7 +125,7 @@ final class VipsOperations {
     List<VipsFunction> functions() {
         List<VipsFunction> all = new java.util.ArrayList<>(List.of(errorBuffer, errorClear, newFromBuffer, newFromMemory,
                 thumbnailBuffer, thumbnailImage, copyMemory, unref, gFree, width, height, bands, pages, orientation, hasAlpha,
-                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, cacheDropAll));
+                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref));
         all.addAll(savers.values());
         return all;
     }
@@ -301,18 +299,6 @@ final class VipsOperations {
                 gFree.call(arena).pointer(bytes).invokeVoid();
             }
         });
-    }
-
-    /** Drops libvips' operation cache and the files it keeps open. */
-    void dropCaches() {
-        try {
-            inArena(arena -> {
-                cacheDropAll.call(arena).invokeVoid();
-                return null;
-            });
-        } catch (Failure e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A call into libvips with an arena for its arguments; one at a time, as libvips' error buffer is per process. */

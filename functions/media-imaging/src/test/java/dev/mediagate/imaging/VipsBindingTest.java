@@ -5,7 +5,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mediagate.core.files.FileType;
 import dev.mediagate.local.lambda.SharpLibvips;
+import dev.mediagate.testing.Images;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -88,11 +90,12 @@ class VipsBindingTest {
     }
 
     @Test
-    void primingRunsEveryInputFormatThroughThePipelineToVariants() {
+    void primingRunsEveryInputFormatThroughThePipelineAndLeavesItReadyForRealUploads() {
         ImagePipeline pipeline = new ImagePipeline(new ResizeConfig(VariantSpec.parseList("VARIANTS", ResizeConfig.DEFAULT_VARIANTS),
                 50_000_000L, 82, Set.of(VariantFormat.WEBP)), LIBVIPS);
 
         pipeline.prime();
-        LIBVIPS.dropCaches();
+
+        assertThat(pipeline.process(Images.jpeg(Images.quadrants(1600, 1200)), FileType.JPEG)).isInstanceOf(MediaOutcome.Image.class);
     }
 }
