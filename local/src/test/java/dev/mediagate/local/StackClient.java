@@ -17,10 +17,15 @@ public final class StackClient {
 
     public static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final LocalStack stack;
+    private final java.util.function.Supplier<String> apiUrl;
 
     public StackClient(LocalStack stack) {
-        this.stack = stack;
+        this.apiUrl = stack::apiUrl;
+    }
+
+    /** A client of a stack in another process (the packaged jar), by its API's base URL. */
+    public StackClient(String apiUrl) {
+        this.apiUrl = () -> apiUrl;
     }
 
     public String token(String user) throws Exception {
@@ -29,7 +34,7 @@ public final class StackClient {
 
     /** A dev token with these space-separated scopes, e.g. {@code mediagate/service} for a backend. */
     public String token(String user, String scope) throws Exception {
-        return json(send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/_local/token?sub=" + user + "&scope="
+        return json(send(HttpRequest.newBuilder(URI.create(apiUrl.get() + "/_local/token?sub=" + user + "&scope="
                 + URLEncoder.encode(scope, StandardCharsets.UTF_8))).build()), 200).get("token").asText();
     }
 
@@ -67,23 +72,23 @@ public final class StackClient {
     }
 
     public HttpRequest post(String path, String token, String body) {
-        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
+        return HttpRequest.newBuilder(URI.create(apiUrl.get() + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** A GET, without any token when {@code token} is null (share links). */
     public HttpRequest get(String path, String token) {
-        HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).GET();
+        HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(apiUrl.get() + path)).GET();
         return token == null ? get.build() : get.header("Authorization", "Bearer " + token).build();
     }
 
     public HttpRequest patch(String path, String token, String body) {
-        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token)
+        return HttpRequest.newBuilder(URI.create(apiUrl.get() + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     public HttpRequest delete(String path, String token) {
-        return HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + token).DELETE().build();
+        return HttpRequest.newBuilder(URI.create(apiUrl.get() + path)).header("Authorization", "Bearer " + token).DELETE().build();
     }
 
     public HttpResponse<String> send(HttpRequest request) throws Exception {

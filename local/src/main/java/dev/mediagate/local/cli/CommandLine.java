@@ -64,7 +64,7 @@ public final class CommandLine {
                 case "--template" -> template = Path.of(required(args.get(i), value));
                 case "--webhook-url" -> webhookUrl = Optional.of(webhookUrl(required(args.get(i), value)));
                 case "--parameter-overrides" -> parameters.putAll(parameterOverrides(required(args.get(i), value)));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "\n" + USAGE);
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i) + " (--help lists the options)");
             }
             i++;
         }
@@ -100,7 +100,7 @@ public final class CommandLine {
 
     private static String required(String option, String value) {
         if (value == null) {
-            throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+            throw new IllegalArgumentException(option + " needs a value (--help lists the options)");
         }
         return value;
     }

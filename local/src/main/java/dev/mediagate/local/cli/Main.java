@@ -34,13 +34,29 @@ public final class Main {
             System.out.println(stack.readyLine());
             stopped.await();
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println(oneLine(e));
             System.exit(2);
         } catch (java.net.BindException e) {
             System.err.println("a port is already in use (is another local stack running?): " + e.getMessage()
                     + "; pick others with --api-port, --s3-port, --cdn-port");
             System.exit(1);
+        } catch (Exception | Error e) {
+            // Whatever stops the start (a missing class, a function's init error), one line and a non-zero exit: the
+            // parts already running (S3Proxy's threads) would otherwise keep the JVM alive with nothing to serve.
+            System.err.println("mediagate local stack could not start: " + oneLine(e));
+            System.exit(1);
         }
+    }
+
+    /** A failure and its root cause on one line. */
+    static String oneLine(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(failure.getMessage());
+        String cause = root == failure ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return (message + cause).replaceAll("\\s+", " ").strip();
     }
 
     /** {@code invoke <LogicalId> --event FILE [options]}, as {@code sam local invoke}; 0 once the result is printed. */

@@ -35,7 +35,20 @@ public final class FunctionProcess {
         DataOutputStream replies = new DataOutputStream(new FileOutputStream(FileDescriptor.out));
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         DataInputStream events = new DataInputStream(System.in);
-        Object handler = HandlerCalls.construct(args[0], args[1]);
+        Object handler;
+        try {
+            handler = HandlerCalls.construct(args[0], args[1]);
+        } catch (RuntimeException | Error e) {
+            // Lambda's init error: what stops the function goes to the parent, which says it on one line.
+            byte[] reason = e.getMessage() == null ? String.valueOf(e).getBytes(StandardCharsets.UTF_8)
+                    : e.getMessage().getBytes(StandardCharsets.UTF_8);
+            replies.writeByte(FAILED);
+            replies.writeInt(reason.length);
+            replies.write(reason);
+            replies.flush();
+            System.exit(1);
+            return;
+        }
         replies.writeByte(OK);
         replies.flush();
         while (true) {
@@ -85,7 +98,9 @@ public final class FunctionProcess {
                 events = new DataOutputStream(process.getOutputStream());
                 replies = new DataInputStream(process.getInputStream());
                 if (replies.readByte() != OK) {
-                    throw new IllegalStateException(logicalId + " failed to initialise");
+                    byte[] reason = new byte[replies.readInt()];
+                    replies.readFully(reason);
+                    throw new IllegalStateException(new String(reason, StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(logicalId + " failed to initialise: its process ended", e);
