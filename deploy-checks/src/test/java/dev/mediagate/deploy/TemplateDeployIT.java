@@ -110,6 +110,16 @@ class TemplateDeployIT {
     }
 
     @Test
+    void aVersionTheAliasHasLeftIsDeletedSoCodeStorageDoesNotGrowWithEveryDeploy() throws Exception {
+        JsonNode translated = SamTranslator.translate(TEMPLATE, List.of(Map.of())).get(0);
+
+        for (String function : List.of("MediaApiFunction", "ImageResizerFunction")) {
+            assertThat(translated.at("/Resources/" + versionOf(translated, function) + "/DeletionPolicy").asText()).as(function)
+                    .isEqualTo("Delete");
+        }
+    }
+
+    @Test
     void s3NotifiesTheResizersAliasWhichAlsoCarriesItsRetriesAndFailureDestination() throws Exception {
         JsonNode resources = SamTranslator.translate(TEMPLATE, List.of(Map.of())).get(0).get("Resources");
 

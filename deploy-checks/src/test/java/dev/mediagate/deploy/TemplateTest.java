@@ -283,6 +283,12 @@ class TemplateTest {
     }
 
     @Test
+    void queuesAreNamedByCloudFormationSoARetryAfterAFailedCreateNeverWaitsForSqsToFreeAName() {
+        assertThat(template.logicalIdsOfType("AWS::SQS::Queue")).isNotEmpty()
+                .allSatisfy(queue -> assertThat(template.properties(queue)).as(queue).doesNotContainKey("QueueName"));
+    }
+
+    @Test
     void theTemplatesBoundOnMaxImageBytesIsTheOneTheResizerAccepts() {
         Map<String, Object> parameter = map(map(template.root().get("Parameters")).get("MaxImageBytes"));
 
