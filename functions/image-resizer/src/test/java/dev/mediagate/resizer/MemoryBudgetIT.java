@@ -19,8 +19,9 @@ import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
 /**
- * The resizer's memory budget is a 1 GiB heap (this module's tests all run with {@code -Xmx1g}; the template's 2 GiB
- * function gives the JVM 1.5 GiB): sources right at the default 50 MP limit must be processed within it.
+ * The resizer's heap budget is 512 MiB (this module's tests all run with {@code -Xmx512m}: the template's 2 GiB function
+ * gives the JVM a quarter as heap, the pixels and the original's bytes being native): sources right at the default
+ * 50 MP limit must be processed within it.
  */
 class MemoryBudgetIT {
 
