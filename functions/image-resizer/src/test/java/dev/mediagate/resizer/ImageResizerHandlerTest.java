@@ -236,6 +236,29 @@ class ImageResizerHandlerTest {
         assertThat(failed.at("/data/reason").asText()).isEqualTo("processing-error");
     }
 
+    /**
+     * EventBridge throttles by refusing entries of a successful call: the event is retried, the file is not given up
+     * on, and the retry makes it ready.
+     */
+    @Test
+    void aThrottledEventIsRetriedNotAnnouncedAsFailed() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(64, 48)), "image/jpeg");
+        LocalEventBus bus = LocalEventBus.shared();
+        int before = bus.entries().size();
+        bus.refuseNext(1, "ThrottlingException");
+
+        assertThatThrownBy(() -> new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null))
+                .isInstanceOf(dev.mediagate.events.EventRefusedException.class).hasMessageContaining("ThrottlingException");
+        assertThat(bus.entries().subList(before, bus.entries().size())).extracting(LocalEventBus.Entry::detailType)
+                .doesNotContain("file.failed");
+        assertThat(keys()).containsExactly(ORIGINAL);
+
+        JsonNode retry = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
+        assertThat(retry.get(0).get("outcome").asText()).isEqualTo("ready");
+        assertThat(bus.entries().subList(before, bus.entries().size())).extracting(LocalEventBus.Entry::detailType)
+                .containsExactly("file.uploaded");
+    }
+
     static final class KilledProcess extends Error {
         private static final long serialVersionUID = 1L;
     }

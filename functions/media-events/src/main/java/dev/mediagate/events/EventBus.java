@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
  * The stack's own EventBridge bus ({@code EVENT_BUS_NAME}): {@code Source: mediagate}, {@code DetailType} = the event's
- * type, {@code Detail} = its JSON. A refused entry throws, so the caller's retry publishes it again (same id).
+ * type, {@code Detail} = its JSON. A refused entry throws {@link EventRefusedException}, so the caller's retry publishes it
+ * again (same id); a throttle is a refused entry, not an HTTP error.
  */
 public final class EventBus implements EventSink {
 
@@ -54,7 +55,7 @@ public final class EventBus implements EventSink {
                 .detailType(event.type()).detail(event.toJsonString())));
         if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
             PutEventsResultEntry entry = response.entries().get(0);
-            throw new IllegalStateException("EventBridge refused " + event.type() + " " + event.id() + ": " + entry.errorCode());
+            throw new EventRefusedException(event.type(), event.id(), entry.errorCode());
         }
         log.atInfo().addKeyValue("eventId", event.id()).addKeyValue("type", event.type())
                 .addKeyValue("fileId", event.data().fileId()).log("event published");

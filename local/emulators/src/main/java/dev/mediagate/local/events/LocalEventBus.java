@@ -30,6 +30,8 @@ public final class LocalEventBus {
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final Consumer<Entry> listener;
     private volatile boolean refusing;
+    private final java.util.concurrent.atomic.AtomicInteger refusalsLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String refusalCode = "InternalFailure";
     private URI endpoint;
 
     public LocalEventBus(Consumer<Entry> listener) {
@@ -77,6 +79,11 @@ public final class LocalEventBus {
                 results.addObject().put("ErrorCode", "InternalFailure").put("ErrorMessage", "refused by the test");
                 continue;
             }
+            if (refusalsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                failed++;
+                results.addObject().put("ErrorCode", refusalCode).put("ErrorMessage", "refused by the test");
+                continue;
+            }
             Entry received = new Entry(entry.path("EventBusName").asText(), entry.path("Source").asText(),
                     entry.path("DetailType").asText(), entry.path("Detail").asText());
             entries.add(received);
@@ -100,6 +107,15 @@ public final class LocalEventBus {
     /** While set, every entry is refused as EventBridge refuses one it cannot take (FailedEntryCount). */
     public void refuse(boolean refuse) {
         this.refusing = refuse;
+    }
+
+    /**
+     * The next {@code count} entries are refused with {@code errorCode} (e.g. {@code ThrottlingException}), each in a
+     * {@code 200} answer with {@code FailedEntryCount}, as EventBridge refuses entries; later ones are taken again.
+     */
+    public void refuseNext(int count, String errorCode) {
+        this.refusalCode = errorCode;
+        this.refusalsLeft.set(count);
     }
 
     public URI endpoint() {
