@@ -11,6 +11,7 @@ import dev.mediagate.core.files.Visibility;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,11 @@ class Publication {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    /** Names one change of visibility: its event's id is derived from it (never from the time alone). */
+    private static String newChangeId() {
+        return UUID.randomUUID().toString();
+    }
+
     /** The manifest after the change; 404 without a file, 409 while it is not ready. */
     Manifest change(Owner owner, FileId fileId, Visibility target) {
         Manifest current = catalog.manifest(owner, fileId).orElseThrow(() -> catalog.original(owner, fileId).isPresent()
@@ -65,14 +71,17 @@ class Publication {
                 catalog.copy(privateKey, MediaKeys.published(privateKey));
             }
         }
-        Manifest published = current.withVisibility(Visibility.PUBLIC, false, now());
+        Manifest published = current.withVisibility(Visibility.PUBLIC, false, now(), newChangeId());
         catalog.putManifest(owner, fileId, published);
         return published;
     }
 
     private Manifest unpublish(Owner owner, FileId fileId, Manifest current) {
-        String changedAt = current.visibilityValue() == Visibility.PUBLIC ? now() : current.visibilityChangedAt();
-        Manifest pending = current.withVisibility(Visibility.PRIVATE, true, changedAt);
+        // A new change, or the one a pending manifest records, finished now: it keeps its time and id.
+        boolean startsAChange = current.visibilityValue() == Visibility.PUBLIC;
+        String changedAt = startsAChange ? now() : current.visibilityChangedAt();
+        String changeId = startsAChange ? newChangeId() : current.visibilityChangeId();
+        Manifest pending = current.withVisibility(Visibility.PRIVATE, true, changedAt, changeId);
         boolean wasPublished = current.visibilityValue() == Visibility.PUBLIC || current.isUnpublishPending();
         if (current.visibilityValue() == Visibility.PUBLIC) {
             catalog.putManifest(owner, fileId, pending);
@@ -83,7 +92,7 @@ class Publication {
         if (wasPublished || !published.isEmpty()) {
             invalidator.invalidatePublished(owner, fileId);
         }
-        Manifest done = current.withVisibility(Visibility.PRIVATE, false, changedAt);
+        Manifest done = current.withVisibility(Visibility.PRIVATE, false, changedAt, changeId);
         if (wasPublished) {
             catalog.putManifest(owner, fileId, done);
         }

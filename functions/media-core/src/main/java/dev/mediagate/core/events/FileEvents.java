@@ -35,7 +35,12 @@ public final class FileEvents {
     public static FileEvent fromManifest(Owner owner, FileId fileId, Manifest manifest, String cdnBaseUrl) {
         boolean changed = manifest.visibilityChangedAt() != null;
         String type = changed ? FileEvent.VISIBILITY_CHANGED : manifest.isReady() ? FileEvent.READY : FileEvent.REJECTED;
-        String discriminator = changed ? manifest.visibility() + "@" + manifest.visibilityChangedAt() : manifest.source().etag();
+        // A change's own id: its time alone (seconds) would give public → private → public within a second the first
+        // change's id again, which consumers would drop as a duplicate. Manifests written before changes had ids keep
+        // the time-based one, so a redelivery still gets the id it had.
+        String discriminator = !changed ? manifest.source().etag()
+                : manifest.visibilityChangeId() != null ? "change " + manifest.visibilityChangeId()
+                : manifest.visibility() + "@" + manifest.visibilityChangedAt();
         String occurredAt = changed ? manifest.visibilityChangedAt() : manifest.processedAt();
         Map<String, FileEvent.Variant> variants = null;
         if (manifest.isReady() && manifest.source().width() != null) {

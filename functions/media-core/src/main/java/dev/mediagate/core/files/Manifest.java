@@ -18,12 +18,14 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * (animated sources: only the first frame becomes variants) extend the contract, as does {@code unpublishPending}: a file
  * made private whose published copies may still be under {@code public/} (a retried change finishes removing them), and
  * {@code visibilityChangedAt}: set by a visibility change (never by the resizer), so the event a manifest write
- * announces can be told from the state it leaves.
+ * announces can be told from the state it leaves; and {@code visibilityChangeId}: a random id drawn for each change
+ * (kept while a change is finished by a retry), so two changes never share an event id, even within one second.
  */
 public record Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
         Map<String, VariantEntry> variants, String placeholder, String processedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unpublishPending,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangedAt) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangeId) {
 
     public static final int VERSION = 1;
     public static final String READY = "ready";
@@ -34,6 +36,14 @@ public record Manifest(int version, String fileId, String status, String reason,
     public Manifest {
         variants = variants == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(variants));
         visibility = Visibility.fromStored(visibility).code();
+    }
+
+    /** A manifest no visibility change wrote, or one written before changes carried their own id. */
+    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+            Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
+            String visibilityChangedAt) {
+        this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
+                visibilityChangedAt, null);
     }
 
     public record Source(String key, String etag, String filename, String contentType, long size, Integer width, Integer height,
@@ -79,9 +89,14 @@ public record Manifest(int version, String fileId, String status, String reason,
 
     /**
      * The same file as seen with another visibility: variant keys under {@code public/} for a public file;
-     * {@code changedAt} is when a visibility change made it (null for the resizer's own manifest).
+     * {@code changedAt} is when a visibility change made it (null for the resizer's own manifest), with no change id.
      */
     public Manifest withVisibility(Visibility target, boolean pending, String changedAt) {
+        return withVisibility(target, pending, changedAt, null);
+    }
+
+    /** As {@link #withVisibility(Visibility, boolean, String)}, made by the visibility change {@code changeId}. */
+    public Manifest withVisibility(Visibility target, boolean pending, String changedAt, String changeId) {
         Map<String, VariantEntry> moved = new LinkedHashMap<>();
         variants.forEach((name, variant) -> {
             Map<String, AlternateEntry> alternates = new LinkedHashMap<>();
@@ -91,7 +106,7 @@ public record Manifest(int version, String fileId, String status, String reason,
                     variant.contentType(), variant.size(), alternates));
         });
         return new Manifest(version, fileId, status, reason, target.code(), source, moved, placeholder, processedAt,
-                pending ? Boolean.TRUE : null, changedAt);
+                pending ? Boolean.TRUE : null, changedAt, changeId);
     }
 
     private static String keyFor(Visibility target, String key) {

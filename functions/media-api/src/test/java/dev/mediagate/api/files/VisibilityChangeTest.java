@@ -1,0 +1,101 @@
+package dev.mediagate.api.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mediagate.api.cdn.CdnInvalidator;
+import dev.mediagate.core.config.Settings;
+import dev.mediagate.core.events.FileEvent;
+import dev.mediagate.core.events.FileEvents;
+import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.Manifest;
+import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.files.Visibility;
+import dev.mediagate.core.upload.UploadConfig;
+import dev.mediagate.local.cdn.CloudFrontInvalidations;
+import dev.mediagate.testing.LocalS3;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** {@link Publication} against S3Proxy with a clock that stands still: what each change leaves and announces. */
+class VisibilityChangeTest {
+
+    static final Owner OWNER = new Owner("ksbadydqkpcosn4zkgtwasmyjuchops2");
+    static final FileId FILE_ID = FileId.parse("0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d").orElseThrow();
+    static final String VARIANTS = "variants/" + OWNER.value() + "/" + FILE_ID.value() + "/";
+    static final String ORIGINAL = "originals/" + OWNER.value() + "/" + FILE_ID.value();
+
+    private final S3Client s3 = LocalS3.shared().client();
+    private final Clock frozen = Clock.fixed(Instant.parse("2026-11-27T10:00:00.250Z"), ZoneOffset.UTC);
+    private final FileCatalog catalog = new FileCatalog(s3, UploadConfig.from(new Settings(System::getProperty)));
+    private final Publication publication = new Publication(catalog, new CdnInvalidator(cloudFront(),
+            CloudFrontInvalidations.DISTRIBUTION_ID, frozen), frozen);
+
+    @BeforeEach
+    void readyPrivateFile() {
+        for (S3Object object : s3.listObjectsV2Paginator(l -> l.bucket(LocalS3.BUCKET)).contents()) {
+            s3.deleteObject(d -> d.bucket(LocalS3.BUCKET).key(object.key()));
+        }
+        s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(ORIGINAL).contentType("image/jpeg"), RequestBody.fromBytes(new byte[100]));
+        Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
+        variants.put("thumb", new Manifest.VariantEntry(VARIANTS + "thumb.jpg", 240, 320, "image/jpeg", 10));
+        for (Manifest.VariantEntry variant : variants.values()) {
+            s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(variant.key()).contentType("image/jpeg"),
+                    RequestBody.fromBytes(new byte[(int) variant.size()]));
+        }
+        Manifest manifest = new Manifest(1, FILE_ID.value(), Manifest.READY, null, "private",
+                new Manifest.Source(ORIGINAL, "etag", "a.jpg", "image/jpeg", 100, 3000, 4000, null, null),
+                variants, "data:image/jpeg;base64,AAAA", "2026-11-27T09:59:00Z", null, null);
+        s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json"), RequestBody.fromBytes(manifest.toJson()));
+    }
+
+    @Test
+    void publicPrivatePublicWithinOneSecondAreThreeEventsWithThreeIds() {
+        List<FileEvent> announced = new ArrayList<>();
+        for (Visibility target : List.of(Visibility.PUBLIC, Visibility.PRIVATE, Visibility.PUBLIC)) {
+            publication.change(OWNER, FILE_ID, target);
+            announced.add(FileEvents.fromManifest(OWNER, FILE_ID, manifest(), "https://cdn.example"));
+        }
+
+        assertThat(announced).extracting(FileEvent::type).containsOnly(FileEvent.VISIBILITY_CHANGED);
+        assertThat(announced).extracting(FileEvent::timestamp).containsOnly("2026-11-27T10:00:00Z");
+        assertThat(announced).extracting(FileEvent::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anUnpublishFinishedByARetryKeepsItsChangesId() {
+        publication.change(OWNER, FILE_ID, Visibility.PUBLIC);
+        Manifest published = manifest();
+        // The process died after writing the pending manifest; the retry finishes the same change.
+        Manifest pending = published.withVisibility(Visibility.PRIVATE, true, "2026-11-27T10:00:00Z", "change-1");
+        s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json"), RequestBody.fromBytes(pending.toJson()));
+        String pendingEventId = FileEvents.fromManifest(OWNER, FILE_ID, pending, "https://cdn.example").id();
+
+        publication.change(OWNER, FILE_ID, Visibility.PRIVATE);
+
+        assertThat(manifest().isUnpublishPending()).isFalse();
+        assertThat(FileEvents.fromManifest(OWNER, FILE_ID, manifest(), "https://cdn.example").id()).isEqualTo(pendingEventId);
+    }
+
+    private Manifest manifest() {
+        return catalog.manifest(OWNER, FILE_ID).orElseThrow();
+    }
+
+    private static CloudFrontClient cloudFront() {
+        return CloudFrontClient.builder().endpointOverride(CloudFrontInvalidations.shared().endpoint()).region(Region.AWS_GLOBAL)
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+    }
+}
