@@ -1,10 +1,5 @@
 package dev.mediagate.api.upload;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mediagate.api.files.FileAttachments;
 import dev.mediagate.api.upload.S3PutPresigner.PresignedPut;
 import dev.mediagate.api.web.NotFoundException;
@@ -16,8 +11,6 @@ import dev.mediagate.core.upload.Filenames;
 import dev.mediagate.core.upload.InvalidRequestException;
 import dev.mediagate.core.upload.UploadConfig;
 import dev.mediagate.core.upload.UploadRequest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -46,19 +36,15 @@ class MultipartUploads implements FileAttachments {
 
     /** The bucket's lifecycle rule aborts an incomplete upload a day after it began. */
     static final Duration RESUMABLE_FOR = Duration.ofDays(1);
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     private final S3Client s3;
+    private final MultipartRecords records;
     private final S3PutPresigner presigner;
     private final UploadConfig config;
     private final Clock clock;
 
     MultipartUploads(S3Client s3, S3PutPresigner presigner, UploadConfig config, Clock clock) {
         this.s3 = s3;
+        this.records = new MultipartRecords(s3, config.bucket());
         this.presigner = presigner;
         this.config = config;
         this.clock = clock;
@@ -93,15 +79,14 @@ class MultipartUploads implements FileAttachments {
         MultipartRecord record = new MultipartRecord(MultipartRecord.VERSION, uploadId, request.size(), layout.partSize(),
                 now, now.plus(RESUMABLE_FOR));
         try {
-            s3.putObject(put -> put.bucket(config.bucket()).key(MediaKeys.multipartUpload(owner, fileId))
-                    .contentType("application/json"), RequestBody.fromBytes(JSON.writeValueAsBytes(record)));
-        } catch (IOException | RuntimeException e) {
+            records.put(owner, fileId, record);
+        } catch (RuntimeException e) {
             try {
                 s3.abortMultipartUpload(abort -> abort.bucket(config.bucket()).key(key).uploadId(uploadId));
             } catch (RuntimeException abortFailure) {
                 e.addSuppressed(abortFailure);
             }
-            throw e instanceof RuntimeException runtime ? runtime : new UncheckedIOException((IOException) e);
+            throw e;
         }
         return new Started(fileId, uploadId, layout, record.expiresAt());
     }
@@ -156,7 +141,7 @@ class MultipartUploads implements FileAttachments {
             return;
         }
         List<StoredPart> stored = storedParts(key, uploadId).orElseThrow(() -> new NotFoundException("No such upload."));
-        List<CompletedPart> completed = checkedParts(record.layout(), clientParts, stored);
+        List<CompletedPart> completed = PartCompletion.checked(record.layout(), clientParts, stored);
         try {
             s3.completeMultipartUpload(complete -> complete.bucket(config.bucket()).key(key).uploadId(uploadId)
                     .ifNoneMatch("*").multipartUpload(upload -> upload.parts(completed)));
@@ -186,65 +171,14 @@ class MultipartUploads implements FileAttachments {
 
     @Override
     public void deleteAll(Owner owner, FileId fileId) {
-        s3.deleteObject(delete -> delete.bucket(config.bucket()).key(MediaKeys.multipartUpload(owner, fileId)));
-    }
-
-    private static List<CompletedPart> checkedParts(PartLayout layout, List<ClientPart> clientParts, List<StoredPart> stored) {
-        SortedMap<Integer, String> sent = new TreeMap<>();
-        List<FieldError> errors = new ArrayList<>();
-        for (ClientPart part : clientParts) {
-            if (part.partNumber() > layout.partCount()) {
-                errors.add(new FieldError("parts", "part " + part.partNumber() + " is beyond this upload's "
-                        + layout.partCount() + " parts"));
-            } else if (sent.put(part.partNumber(), part.etag()) != null) {
-                errors.add(new FieldError("parts", "part " + part.partNumber() + " is listed twice"));
-            }
-        }
-        Map<Integer, StoredPart> held = new TreeMap<>();
-        stored.forEach(part -> held.put(part.partNumber(), part));
-        List<CompletedPart> completed = new ArrayList<>(layout.partCount());
-        long total = 0;
-        for (int partNumber = 1; partNumber <= layout.partCount(); partNumber++) {
-            StoredPart part = held.get(partNumber);
-            String etag = sent.get(partNumber);
-            if (etag == null) {
-                errors.add(new FieldError("parts", "part " + partNumber + " is missing from the list"));
-            } else if (part == null) {
-                errors.add(new FieldError("parts", "part " + partNumber + " has not been uploaded"));
-            } else if (!unquoted(part.etag()).equals(unquoted(etag))) {
-                errors.add(new FieldError("parts", "part " + partNumber + ": the ETag does not match the part S3 holds"));
-            }
-            if (part != null) {
-                total += part.size();
-                completed.add(CompletedPart.builder().partNumber(partNumber).eTag(part.etag()).build());
-            }
-        }
-        if (completed.size() == layout.partCount() && total != layout.size()) {
-            errors.add(new FieldError("parts", "the parts add up to " + total + " bytes, not the " + layout.size()
-                    + " bytes declared"));
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException("The upload cannot be completed: the upload is kept, send what is missing "
-                    + "and complete again.", errors);
-        }
-        return completed;
+        records.delete(owner, fileId);
     }
 
     /** The upload's record when it belongs to this owner's file and names this upload; {@code 404} otherwise. */
     private MultipartRecord record(Owner owner, FileId fileId, String uploadId) {
-        try {
-            byte[] stored = s3.getObjectAsBytes(get -> get.bucket(config.bucket())
-                    .key(MediaKeys.multipartUpload(owner, fileId))).asByteArray();
-            MultipartRecord record = JSON.readValue(stored, MultipartRecord.class);
-            if (record.version() != MultipartRecord.VERSION || !record.uploadId().equals(uploadId)) {
-                throw new NotFoundException("No such upload.");
-            }
-            return record;
-        } catch (NoSuchKeyException e) {
-            throw new NotFoundException("No such upload.");
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable multipart upload record", e);
-        }
+        return records.find(owner, fileId)
+                .filter(record -> record.version() == MultipartRecord.VERSION && record.uploadId().equals(uploadId))
+                .orElseThrow(() -> new NotFoundException("No such upload."));
     }
 
     /** An upload the lifecycle rule has aborted still has its record for a while: S3 is asked. */
@@ -274,9 +208,5 @@ class MultipartUploads implements FileAttachments {
         } catch (NoSuchKeyException e) {
             return false;
         }
-    }
-
-    private static String unquoted(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 }
