@@ -64,7 +64,9 @@ public class FileViews {
 
     /**
      * Per media type, the variants that show the whole picture (not a {@code cover} crop: those have the source's
-     * shape, to a pixel of rounding) in ascending width, as {@code <img srcset>} wants them.
+     * shape, to a pixel of rounding) in strictly ascending width, as {@code <img srcset>} wants them. Variants that came
+     * out the same width (a source smaller than several boxes is never upscaled, so they hold the same pixels) are
+     * listed once: a repeated width descriptor makes the whole srcset invalid by the HTML standard.
      */
     static Map<String, String> srcset(Manifest.Source source, Map<String, FileView.VariantLink> variants) {
         List<FileView.VariantLink> whole = variants.values().stream()
@@ -72,14 +74,19 @@ public class FileViews {
                         <= Math.max(source.width(), source.height()))
                 .sorted(java.util.Comparator.comparingInt(FileView.VariantLink::width))
                 .toList();
-        Map<String, List<String>> candidates = new LinkedHashMap<>();
+        // Per media type, each width once: the first (smallest box) variant that came out at it.
+        Map<String, Map<Integer, String>> candidates = new LinkedHashMap<>();
         for (FileView.VariantLink variant : whole) {
-            candidates.computeIfAbsent(variant.contentType(), type -> new ArrayList<>()).add(variant.url() + " " + variant.width() + "w");
+            candidates.computeIfAbsent(variant.contentType(), type -> new LinkedHashMap<>()).putIfAbsent(variant.width(), variant.url());
             variant.alternates().forEach((type, alternate) ->
-                    candidates.computeIfAbsent(type, t -> new ArrayList<>()).add(alternate.url() + " " + variant.width() + "w"));
+                    candidates.computeIfAbsent(type, t -> new LinkedHashMap<>()).putIfAbsent(variant.width(), alternate.url()));
         }
         Map<String, String> srcset = new LinkedHashMap<>();
-        candidates.forEach((type, list) -> srcset.put(type, String.join(", ", list)));
+        candidates.forEach((type, byWidth) -> {
+            List<String> list = new ArrayList<>();
+            byWidth.forEach((width, url) -> list.add(url + " " + width + "w"));
+            srcset.put(type, String.join(", ", list));
+        });
         return srcset;
     }
 
