@@ -32,7 +32,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * {@code POST /links} through the whole handler against the in-process S3 (S3Proxy, SigV4 checked): a first call for a
- * page of files never signed before (one RSA signature per file) and the same page again within the window (none).
+ * page of files never signed before (two RSA signatures per file: the original, the variants) and the same page again
+ * within the window (none).
  * Each run ends by printing the RSA signatures per call.
  */
 @State(Scope.Benchmark)

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mediagate.local.apigateway.HttpRoute;
 import dev.mediagate.local.events.LocalEventRouter;
+import dev.mediagate.local.cdn.CdnOriginReads;
 import dev.mediagate.local.sam.SamTemplate;
 import dev.mediagate.resizer.ImageResizerHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -238,6 +240,40 @@ class TemplateTest {
                 .allMatch(resource -> resource.matches(".*/(originals|variants|public)/\\*\\}?"));
     }
 
+    /**
+     * What the distribution may read, by IAM's evaluation of the bucket policy (an explicit Deny wins): the originals,
+     * variants and public copies it delivers, never a manifest (it names the owner and the original's key and lies under
+     * the prefix a file's signed URLs cover), a share record or a multipart record. The local edge reads the same
+     * statements ({@link CdnOriginReads}) and must agree key for key.
+     */
+    @Test
+    void theDistributionReadsWhatItDeliversAndNeverManifestsShareOrUploadRecords() {
+        String bucketArn = "arn:aws:s3:::mediagate-dev-000000000000-us-east-1";
+        List<Map<String, Object>> policy = IamPolicy.bucketPolicy(template, bucketArn);
+        String distribution = policy.stream().map(statement -> map(map(statement.get("Condition")).get("StringEquals")).get("AWS:SourceArn"))
+                .filter(java.util.Objects::nonNull).map(String::valueOf).findFirst().orElseThrow();
+        CdnOriginReads local = CdnOriginReads.from(template);
+        String owner = "ksbadydqkpcosn4zkgtwasmyjuchops2";
+        String file = "0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d";
+        Map<String, Boolean> expected = new LinkedHashMap<>();
+        expected.put("originals/" + owner + "/" + file, true);
+        expected.put("variants/" + owner + "/" + file + "/thumb.jpg", true);
+        expected.put("variants/" + owner + "/" + file + "/g2/thumb.webp", true);
+        expected.put("public/" + owner + "/" + file + "/thumb.jpg", true);
+        expected.put("variants/" + owner + "/" + file + "/manifest.json", false);
+        expected.put("shares/tokens/" + "0".repeat(64) + ".json", false);
+        expected.put("shares/files/" + owner + "/" + file + "/s.json", false);
+        expected.put("uploads/" + owner + "/" + file + ".json", false);
+        expected.put("other/" + owner, false);
+        expected.forEach((key, readable) -> {
+            IamPolicy.Decision decision = IamPolicy.evaluate(List.of(), policy, new IamPolicy.Request("cloudfront.amazonaws.com",
+                    "s3:GetObject", bucketArn + "/" + key, Map.of("AWS:SourceArn", distribution, "aws:SecureTransport", "true")));
+            assertThat(decision).as(key).isEqualTo(readable ? IamPolicy.Decision.ALLOW
+                    : key.startsWith("other/") ? IamPolicy.Decision.IMPLICIT_DENY : IamPolicy.Decision.EXPLICIT_DENY);
+            assertThat(local.mayRead(key)).as("local edge: " + key).isEqualTo(readable);
+        });
+    }
+
     @Test
     void onlyTheResizerPutsBytesUnderPublicAndNoPresignedUrlCan() {
         List<Object> statements = list(map(template.properties("MediaBucketPolicy").get("PolicyDocument")).get("Statement"));
@@ -268,7 +304,7 @@ class TemplateTest {
 
         assertThat(statements).map(SamTemplate::map).anySatisfy(statement -> {
             assertThat(statement).containsEntry("Effect", "Deny");
-            assertThat(statement.get("Condition").toString()).contains("aws:SecureTransport=false");
+            assertThat(String.valueOf(statement.get("Condition"))).contains("aws:SecureTransport=false");
         });
     }
 

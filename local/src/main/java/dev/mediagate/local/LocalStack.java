@@ -5,6 +5,7 @@ import dev.mediagate.local.apigateway.ApiGateway;
 import dev.mediagate.local.apigateway.DevTokens;
 import dev.mediagate.local.apigateway.HttpRoute;
 import dev.mediagate.local.cdn.CdnEdge;
+import dev.mediagate.local.cdn.CdnOriginReads;
 import dev.mediagate.local.cdn.CloudFrontInvalidations;
 import dev.mediagate.local.cdn.CloudFrontVerifier;
 import dev.mediagate.local.events.LocalAwsEndpoint;
@@ -130,7 +131,8 @@ public final class LocalStack implements AutoCloseable {
             }
         }));
         String bucket = template.environment("MediaApiFunction").get("MEDIA_BUCKET");
-        CdnEdge cdn = new CdnEdge(options.cdnPort(), new CloudFrontVerifier(Map.of(KEY_PAIR_ID, cloudFront.getPublic())), bucket, origins);
+        CdnEdge cdn = new CdnEdge(options.cdnPort(), new CloudFrontVerifier(Map.of(KEY_PAIR_ID, cloudFront.getPublic())),
+                CdnOriginReads.from(template), bucket, origins);
         AsyncInvoker invoker = new AsyncInvoker(functions, options.dataDir().resolve("dlq"), retryDelay, INSTANCES_PER_FUNCTION);
         String webhookQueueArn = "arn:aws:sqs:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT_ID + ":mediagate-webhooks";
         Optional<LocalWebhookQueue> webhooks = template.exists(LocalWebhookQueue.FUNCTION)

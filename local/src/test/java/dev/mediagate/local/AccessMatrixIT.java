@@ -167,8 +167,65 @@ class AccessMatrixIT {
         assertThat(client.send(client.get(livePath, null)).statusCode()).as("revoked").isEqualTo(404);
     }
 
+    /**
+     * A share link's holder (anyone) copies the signature of a URL it was given onto another owner's original, another
+     * file, the file's own manifest, with query strings that repeat what was signed: the edge, matching policies against
+     * the whole URL as CloudFront does, serves none of them.
+     */
     @Test
-    void linksForAPageOfAHundredFilesCostAtMostOneSignatureEachAndNoneOnTheRepeat() throws Exception {
+    void aCopiedSignatureOpensNothingElseThroughTheEdgeWhateverQueryStringIsAppended() throws Exception {
+        String bobOwner = client.json(client.send(client.get("/me", bob))).get("owner").asText();
+        String bobFile = UUID.randomUUID().toString();
+        stack.s3Client().putObject(p -> p.bucket(stack.bucket()).key("originals/" + bobOwner + "/" + bobFile).contentType("image/jpeg"),
+                RequestBody.fromBytes(SMALL_PHOTO));
+        JsonNode share = client.json(client.send(client.post("/files/" + fileId + "/shares", alice, "{}")));
+        JsonNode view = client.json(client.send(client.get(URI.create(share.get("url").asText()).getPath(), null)));
+        String cdn = stack.cdnUrl();
+        List<String> targets = List.of("/originals/" + bobOwner + "/" + bobFile, "/originals/" + owner + "/" + fileId,
+                "/variants/" + owner + "/" + fileId + "/manifest.json", "/variants/" + owner + "/" + fileId + "/thumb.jpg");
+        List<String> appended = List.of("", "x=/" + owner + "/" + fileId + "&", "x=/" + owner + "/" + fileId + "/thumb.jpg&",
+                "x=/variants/" + owner + "/" + fileId + "/&");
+        List<String> served = new ArrayList<>();
+        for (String signed : List.of(view.at("/original/url").asText(), view.at("/variants/thumb/url").asText())) {
+            assertThat(edge(signed)).as("as handed out: %s", signed).isEqualTo(200);
+            String signedPath = URI.create(signed).getRawPath();
+            String signing = URI.create(signed).getRawQuery();
+            for (String target : targets) {
+                if (target.equals(signedPath)) {
+                    continue;
+                }
+                for (String query : appended) {
+                    if (edge(cdn + target + "?" + query + signing) == 200) {
+                        served.add(target + "?" + query + " with the signature of " + signedPath);
+                    }
+                }
+            }
+        }
+        assertThat(served).isEmpty();
+    }
+
+    @Test
+    void theEdgeNeverServesManifestsOrRecordsEvenWithAValidSignatureOrCookies() throws Exception {
+        Map<String, String> cookies = new LinkedHashMap<>();
+        client.send(client.post("/cdn-cookies", alice, "")).headers().allValues("Set-Cookie").forEach(cookie -> {
+            String pair = cookie.split(";", 2)[0];
+            cookies.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        });
+        String cookieHeader = String.join("; ", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        String manifest = stack.cdnUrl() + "/variants/" + owner + "/" + fileId + "/manifest.json";
+        String thumb = client.json(client.send(client.get("/files/" + fileId, alice))).at("/variants/thumb/url").asText();
+
+        assertThat(cookies).containsKeys("CloudFront-Policy", "CloudFront-Signature", "CloudFront-Key-Pair-Id");
+        assertThat(edgeWithCookies(unsigned(thumb), cookieHeader)).as("the cookies open the owner's variants").isEqualTo(200);
+        assertThat(edgeWithCookies(manifest, cookieHeader)).as("the manifest, with cookies").isEqualTo(403);
+        assertThat(edge(manifest + "?" + URI.create(thumb).getRawQuery())).as("the manifest, with the file's own signature")
+                .isEqualTo(403);
+        assertThat(edgeWithCookies(stack.cdnUrl() + "/variants/" + owner + "/" + fileId + "/../../../originals/" + owner + "/" + fileId,
+                cookieHeader)).as("a dot segment out of the signed prefix").isEqualTo(403);
+    }
+
+    @Test
+    void linksForAPageOfAHundredFilesCostAtMostTwoSignaturesEachAndNoneOnTheRepeat() throws Exception {
         StringBuilder body = new StringBuilder("{\"files\":[");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -189,7 +246,8 @@ class AccessMatrixIT {
         assertThat(repeat.statusCode()).isEqualTo(200);
         JsonNode page = client.json(first);
         assertThat(page.get("files")).hasSize(100).allSatisfy(entry -> assertThat(entry.get("status").asText()).isEqualTo("ready"));
-        assertThat(afterFirst - before).as("RSA signatures for 100 files").isBetween(1L, 100L);
+        // Each file's original has its own canned URL, its variants one custom policy (see CdnSigner).
+        assertThat(afterFirst - before).as("RSA signatures for 100 files").isBetween(1L, 200L);
         assertThat(signatures()).as("RSA signatures on the repeat").isEqualTo(afterFirst);
         assertThat(edge(page.at("/files/99/variants/thumb/url").asText())).isEqualTo(200);
         assertThat(client.send(client.post("/links", alice, body.toString())).statusCode()).isEqualTo(403);
@@ -239,6 +297,10 @@ class AccessMatrixIT {
 
     private static int edge(String url) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build()).statusCode();
+    }
+
+    private static int edgeWithCookies(String url, String cookies) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookies).GET().build()).statusCode();
     }
 
     private static String unsigned(String url) {

@@ -28,16 +28,15 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * the three CloudFront cookies (checked by {@link CloudFrontVerifier} with the public key: signature, expiry, resource
  * wildcards, IP), then the object with its stored headers and {@code X-Content-Type-Options: nosniff}; otherwise 403.
  * Keys under {@code public/} are served without a signature, as the distribution's {@code /public/*} behaviour does;
- * keys outside the prefixes the bucket policy lets CloudFront read are refused. CloudFront's {@code CreateInvalidation}
+ * keys the template's bucket policy does not let CloudFront read ({@link CdnOriginReads}: manifests, share and
+ * multipart records) are refused. CloudFront's {@code CreateInvalidation}
  * is answered and logged: this edge keeps no cache to clear.
  */
 public final class CdnEdge implements AutoCloseable {
 
-    private static final List<String> SERVED_PREFIXES = List.of(MediaKeys.ORIGINALS_PREFIX, MediaKeys.VARIANTS_PREFIX,
-            MediaKeys.PUBLIC_PREFIX);
-
     private final HttpServer server;
     private final CloudFrontVerifier verifier;
+    private final CdnOriginReads originReads;
     private final String bucket;
     private final List<String> allowedOrigins;
     private final CloudFrontInvalidations invalidations = new CloudFrontInvalidations(invalidation ->
@@ -47,8 +46,10 @@ public final class CdnEdge implements AutoCloseable {
     private String baseUrl;
 
     /** Binds the port (so the signing base URL is known before the functions are configured); serves from {@link #start}. */
-    public CdnEdge(int port, CloudFrontVerifier verifier, String bucket, List<String> allowedOrigins) throws IOException {
+    public CdnEdge(int port, CloudFrontVerifier verifier, CdnOriginReads originReads, String bucket, List<String> allowedOrigins)
+            throws IOException {
         this.verifier = verifier;
+        this.originReads = originReads;
         this.bucket = bucket;
         this.allowedOrigins = List.copyOf(allowedOrigins);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
@@ -85,15 +86,23 @@ public final class CdnEdge implements AutoCloseable {
         }
         String key = java.net.URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
         if (!key.startsWith(MediaKeys.PUBLIC_PREFIX)) {
-            Optional<String> refusal = verifier.refusal(baseUrl + path, credentials(exchange),
+            // Matched as CloudFront does: the whole URL as sent, query string included, minus the signing parameters.
+            String resource = CloudFrontVerifier.resourceUrl(baseUrl, path, exchange.getRequestURI().getRawQuery());
+            Optional<String> refusal = verifier.refusal(resource, credentials(exchange),
                     exchange.getRemoteAddress().getAddress().getHostAddress(), Instant.now());
             if (refusal.isPresent()) {
                 deny(exchange, path, refusal.get());
                 return;
             }
         }
-        if (!SERVED_PREFIXES.stream().anyMatch(key::startsWith) || key.contains("/../")) {
-            deny(exchange, path, "the bucket policy lets CloudFront read originals/, variants/ and public/ only");
+        if (List.of(key.split("/", -1)).stream().anyMatch(segment -> segment.equals(".") || segment.equals(".."))) {
+            // No key mediagate writes has a dot segment; refused so that no normalisation can move a path out of the
+            // prefix a policy granted.
+            deny(exchange, path, "dot segment in the path");
+            return;
+        }
+        if (!originReads.mayRead(key)) {
+            deny(exchange, path, "the bucket policy does not let CloudFront read this key");
             return;
         }
         try (ResponseInputStream<GetObjectResponse> object = s3.getObject(g -> g.bucket(bucket).key(key))) {
@@ -132,7 +141,7 @@ public final class CdnEdge implements AutoCloseable {
         Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
         Map<String, String> credentials = new LinkedHashMap<>();
         if (query.containsKey("Signature")) {
-            for (String name : List.of("Policy", "Expires", "Signature", "Key-Pair-Id")) {
+            for (String name : CloudFrontVerifier.SIGNING_PARAMETERS) {
                 if (query.containsKey(name)) {
                     credentials.put(name, query.get(name));
                 }

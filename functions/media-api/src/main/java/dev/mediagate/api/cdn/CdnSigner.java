@@ -17,10 +17,21 @@ import software.amazon.awssdk.services.cloudfront.CloudFrontUtilities;
 import software.amazon.awssdk.services.cloudfront.cookie.CookiesForCustomPolicy;
 
 /**
- * CloudFront signatures, as few as possible: one RSA signature covers a whole file (a custom policy on
- * {@code {cdn}/* /{owner}/{fileId}*}, original and every variant), a file with a single object gets a canned policy,
- * and expiries are rounded up to a window so repeated views within it reuse the cached signature (and browsers get
- * stable URLs to cache). URLs therefore live between the TTL and the TTL plus one window.
+ * CloudFront signatures that open exactly what they were signed for. CloudFront matches a custom policy's
+ * {@code Resource} against the viewer's whole URL, query string included (developer guide, "Create a signed URL using a
+ * custom policy": {@code …/*game_download.zip*} matches {@code …/example_game_download.zip?license=yes}), while the
+ * object it serves is chosen by the path alone; a wildcard before the last literal character of a policy therefore
+ * lets a query string carry the literal part while the path names any other object. So:
+ * <ul>
+ * <li>the original gets a canned policy on its exact URL (nothing but that URL, with nothing appended, matches it);</li>
+ * <li>a file's variants share one custom policy on {@code {cdn}/variants/{owner}/{fileId}/*}: every character before
+ * the {@code *} is literal and ends with the {@code /} that closes the file's own prefix, so the path itself must lie
+ * under that prefix (fixed-length owners and file ids, {@code [a-z0-9-]}, cannot be extended into another's);</li>
+ * <li>cookies cover {@code {cdn}/variants/{owner}/*} the same way.</li>
+ * </ul>
+ * A file thus costs at most two RSA signatures, and expiries are rounded up to a window so repeated views within it
+ * reuse the cached signatures (and browsers get stable URLs to cache). URLs live between the TTL and the TTL plus one
+ * window.
  */
 public final class CdnSigner {
 
@@ -49,20 +60,31 @@ public final class CdnSigner {
         return fileLinks(owner, fileId, keys, Instant.MAX);
     }
 
-    /** As {@link #fileLinks(Owner, FileId, List)}, but never valid past {@code notAfter} (a share link's own expiry). */
+    /**
+     * As {@link #fileLinks(Owner, FileId, List)}, but never valid past {@code notAfter} (a share link's own expiry).
+     * Every key must be the file's original or lie under its variants prefix: nothing else is ever signed.
+     */
     public Links fileLinks(Owner owner, FileId fileId, List<String> keys, Instant notAfter) {
         Instant windowed = expiry();
         Instant expiry = notAfter.isBefore(windowed) ? notAfter : windowed;
+        String original = MediaKeys.original(owner, fileId);
+        String variantsPrefix = MediaKeys.variantsPrefix(owner, fileId);
+        for (String key : keys) {
+            if (!key.equals(original) && !(key.startsWith(variantsPrefix) && key.length() > variantsPrefix.length())) {
+                throw new IllegalArgumentException("not a key of file " + fileId.value() + ": " + key);
+            }
+        }
         Map<String, String> urls = new LinkedHashMap<>();
-        if (keys.size() == 1) {
-            String url = url(keys.get(0));
-            urls.put(keys.get(0), url + "?" + signed("canned " + url, expiry,
-                    () -> query(cloudFront.getSignedUrlWithCannedPolicy(r -> r.resourceUrl(url)
-                            .keyPairId(keyPairId).privateKey(privateKey).expirationDate(expiry)).url())));
-        } else {
-            String pattern = baseUrl + "/*/" + owner.value() + "/" + fileId.value() + "*";
-            String query = customQuery(pattern, expiry);
-            keys.forEach(key -> urls.put(key, url(key) + "?" + query));
+        String variantsQuery = null;
+        for (String key : keys) {
+            if (key.equals(original)) {
+                urls.put(key, cannedUrl(key, expiry));
+            } else {
+                if (variantsQuery == null) {
+                    variantsQuery = customQuery(baseUrl + "/" + variantsPrefix + "*", expiry);
+                }
+                urls.put(key, url(key) + "?" + variantsQuery);
+            }
         }
         return new Links(urls, expiry);
     }
@@ -93,6 +115,14 @@ public final class CdnSigner {
     }
 
     public record Cookies(String policy, String signature, String keyPairId, Instant expiresAt) {
+    }
+
+    /** A canned policy: CloudFront rebuilds it from the URL as requested, so only this exact URL matches. */
+    private String cannedUrl(String key, Instant expiry) {
+        String url = url(key);
+        return url + "?" + signed("canned " + url, expiry,
+                () -> query(cloudFront.getSignedUrlWithCannedPolicy(r -> r.resourceUrl(url)
+                        .keyPairId(keyPairId).privateKey(privateKey).expirationDate(expiry)).url()));
     }
 
     private String customQuery(String pattern, Instant expiry) {

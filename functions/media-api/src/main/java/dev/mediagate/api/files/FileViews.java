@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * What a caller sees of a file, with its URLs: signed for the original and a private file's variants (one signature
- * per file, cached per window), plain and stable for a public file's variants.
+ * What a caller sees of a file, with its URLs: signed for the original and a private file's variants (the original's
+ * canned URL and one policy for the variants, cached per window), plain and stable for a public file's variants.
  */
 public class FileViews {
 
@@ -90,7 +90,7 @@ public class FileViews {
         return srcset;
     }
 
-    /** URLs for a ready file's original and the variants {@code wanted} names: at most one RSA signature. */
+    /** URLs for a ready file's original and the variants {@code wanted} names: at most two RSA signatures. */
     public Signed sign(Owner owner, FileId fileId, Manifest manifest, Predicate<String> wanted, Instant notAfter) {
         boolean published = manifest.visibilityValue() == Visibility.PUBLIC;
         List<String> keys = new ArrayList<>();

@@ -22,7 +22,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Signs a page of files for a backend: the manifests are read in parallel (virtual threads, at most
- * {@value #PARALLEL_READS} S3 calls at a time), then each ready file costs at most one RSA signature, none when it was
+ * {@value #PARALLEL_READS} S3 calls at a time), then each ready file costs at most two RSA signatures, none when it was
  * signed in the same window before.
  */
 class PageSigner {

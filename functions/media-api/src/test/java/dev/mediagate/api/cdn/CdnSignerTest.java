@@ -1,6 +1,7 @@
 package dev.mediagate.api.cdn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Owner;
@@ -38,13 +39,15 @@ class CdnSignerTest {
     }
 
     @Test
-    void oneSignatureCoversTheOriginalAndEveryVariantOfAFile() {
+    void theOriginalGetsItsOwnCannedUrlAndOneCustomPolicyCoversEveryVariantOfAFile() {
         CdnSigner signer = signer(NOW);
         List<String> keys = List.of(original(), variant("thumb.jpg"), variant("medium.jpg"), variant("large.jpg"));
 
         CdnSigner.Links links = signer.fileLinks(alice, fileId, keys);
 
-        assertThat(signer.signatures()).isEqualTo(1);
+        assertThat(signer.signatures()).isEqualTo(2);
+        assertThat(links.urls().get(original())).contains("?Expires=").doesNotContain("Policy=");
+        assertThat(links.urls().get(variant("thumb.jpg"))).contains("?Policy=");
         assertThat(links.urls()).hasSize(4);
         links.urls().values().forEach(url -> assertThat(refusal(url, NOW.plusSeconds(60))).as(url).isNull());
     }
@@ -58,7 +61,7 @@ class CdnSignerTest {
         CdnSigner.Links again = signer(NOW).fileLinks(alice, fileId, keys);
         CdnSigner.Links later = signer.fileLinks(alice, fileId, keys);
 
-        assertThat(signer.signatures()).isEqualTo(1);
+        assertThat(signer.signatures()).isEqualTo(2);
         assertThat(later).isEqualTo(first);
         assertThat(again.urls()).isEqualTo(first.urls());
     }
@@ -76,6 +79,34 @@ class CdnSignerTest {
         CdnSigner.Links links = signer(NOW).fileLinks(alice, fileId, List.of(original()));
 
         assertThat(links.urls().get(original())).contains("?Expires=").contains("&Signature=").contains("&Key-Pair-Id=K2MEDIAGATETEST");
+    }
+
+    @Test
+    void nothingButTheFilesOriginalAndVariantsIsEverSigned() {
+        CdnSigner signer = signer(NOW);
+        Owner bob = Owner.of("https://auth.example.com/", "bob");
+
+        for (String key : List.of("originals/" + bob + "/" + fileId, "variants/" + bob + "/" + fileId + "/thumb.jpg",
+                "variants/" + alice + "/" + fileId + "/", "variants/" + alice + "/" + fileId + "0/thumb.jpg", "shares/x.json")) {
+            assertThatThrownBy(() -> signer.fileLinks(alice, fileId, List.of(original(), key))).as(key)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(signer.signatures()).isZero();
+    }
+
+    @Test
+    void theVerifierMatchesPoliciesAgainstTheQueryStringToo() {
+        String canned = signer(NOW).fileLinks(alice, fileId, List.of(original())).urls().get(original());
+        String custom = signer(NOW).fileLinks(alice, fileId, List.of(variant("thumb.jpg"))).urls().get(variant("thumb.jpg"));
+
+        assertThat(refusal(canned, NOW)).isNull();
+        assertThat(refusal(canned.replace("?", "?size=large&"), NOW)).as("a canned policy names the URL, query included")
+                .contains("signature");
+        assertThat(refusal(custom.replace("?", "?size=large&"), NOW)).as("a trailing * covers a query string").isNull();
+        assertThat(CloudFrontVerifier.resourceMatches(CDN + "/*game_download.zip*", CDN + "/example_game_download.zip?license=yes"))
+                .as("the developer guide's own example").isTrue();
+        assertThat(CloudFrontVerifier.resourceUrl(CDN, "/a.jpg", "size=large&Policy=p&Signature=s&Key-Pair-Id=k&Hash-Algorithm=SHA256"))
+                .isEqualTo(CDN + "/a.jpg?size=large");
     }
 
     @Test
@@ -148,11 +179,11 @@ class CdnSignerTest {
         String cookiePolicy = opensslVerifies(cookies.policy(), cookies.signature());
 
         long expiry = links.expiresAt().getEpochSecond();
-        assertThat(urlPolicy).isEqualTo("{\"Statement\":[{\"Resource\":\"" + CDN + "/*/" + alice + "/" + fileId
-                + "*\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":" + expiry + "}}}]}");
+        assertThat(urlPolicy).isEqualTo("{\"Statement\":[{\"Resource\":\"" + CDN + "/variants/" + alice + "/" + fileId
+                + "/*\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":" + expiry + "}}}]}");
         assertThat(cookiePolicy).contains("\"Resource\":\"" + CDN + "/variants/" + alice + "/*\"")
                 .contains("\"AWS:EpochTime\":" + cookies.expiresAt().getEpochSecond());
-        String widened = cloudFrontBase64(urlPolicy.replace("/*/" + alice, "/*/*").getBytes(StandardCharsets.UTF_8));
+        String widened = cloudFrontBase64(urlPolicy.replace("/variants/" + alice, "/*/" + alice).getBytes(StandardCharsets.UTF_8));
         assertThat(opensslSays(widened, query.get("Signature"))).as("a policy changed after signing").contains("Verification failure");
     }
 
@@ -192,9 +223,11 @@ class CdnSignerTest {
         return query;
     }
 
+    /** As the edge checks a request for this URL: the whole URL, query string included, minus the signing parameters. */
     private String refusal(String signedUrl, Instant now) {
         Map<String, String> query = queryOf(signedUrl);
-        String resource = signedUrl.substring(0, signedUrl.indexOf('?'));
+        URI uri = URI.create(signedUrl);
+        String resource = CloudFrontVerifier.resourceUrl(CDN, uri.getRawPath(), uri.getRawQuery());
         return verifier.refusal(resource, query, "203.0.113.7", now).orElse(null);
     }
 

@@ -11,7 +11,9 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -21,17 +23,52 @@ import java.util.regex.Pattern;
  * SDK that signs: the policy (canned, rebuilt from the URL and {@code Expires}; or custom, from {@code Policy}), the
  * RSA-SHA1 signature in CloudFront's URL-safe base64, the key pair id, expiry, start time, resource wildcards and IP
  * ranges. The local stack's CDN edge and the tests use it.
+ *
+ * <p>The resource a policy is matched against is the URL as the viewer sent it, query string included, minus the
+ * signing parameters ({@link #resourceUrl}): the developer guide, "Create a signed URL using a custom policy", defines
+ * {@code Resource} as "the URL, including any query strings, but excluding the CloudFront Policy, Signature,
+ * Key-Pair-Id, and Hash-Algorithm parameters", and its example {@code …/*game_download.zip*} matches
+ * {@code …/example_game_download.zip?license=yes}. Wildcards match across the whole URL here ({@code *} any run of
+ * characters, {@code ?} exactly one): the current guide confines a wildcard to its section (protocol, domain, path,
+ * query string) except that a trailing {@code *} in the path also covers the query string, and every URL matched that
+ * way is also matched across the whole URL, so this edge grants a superset of what CloudFront grants and a policy it
+ * refuses to widen is narrow under either reading.
  */
 public final class CloudFrontVerifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The query parameters that carry the signature; everything else in the query string is part of the resource. */
+    public static final List<String> SIGNING_PARAMETERS = List.of("Expires", "Policy", "Signature", "Key-Pair-Id",
+            "Hash-Algorithm");
     private final Map<String, PublicKey> trustedKeys;
 
     public CloudFrontVerifier(Map<String, PublicKey> trustedKeys) {
         this.trustedKeys = Map.copyOf(trustedKeys);
     }
 
-    /** Empty when access is granted, else why not. {@code credentials}: Expires or Policy, Signature, Key-Pair-Id. */
+    /**
+     * The URL a policy is matched against: {@code baseUrl} (scheme and host), the path and the query string exactly as
+     * sent, with the signing parameters taken out wherever they stand; no {@code ?} when nothing else is left.
+     */
+    public static String resourceUrl(String baseUrl, String rawPath, String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return baseUrl + rawPath;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String parameter : rawQuery.split("&", -1)) {
+            int eq = parameter.indexOf('=');
+            String name = eq < 0 ? parameter : parameter.substring(0, eq);
+            if (!SIGNING_PARAMETERS.contains(name)) {
+                kept.add(parameter);
+            }
+        }
+        return kept.isEmpty() ? baseUrl + rawPath : baseUrl + rawPath + "?" + String.join("&", kept);
+    }
+
+    /**
+     * Empty when access is granted, else why not. {@code resourceUrl}: the request's URL as {@link #resourceUrl} makes
+     * it; {@code credentials}: Expires or Policy, Signature, Key-Pair-Id and optionally Hash-Algorithm.
+     */
     public Optional<String> refusal(String resourceUrl, Map<String, String> credentials, String clientIp, Instant now) {
         String keyPairId = credentials.get("Key-Pair-Id");
         String signature = credentials.get("Signature");
@@ -58,7 +95,11 @@ public final class CloudFrontVerifier {
         } else {
             return Optional.of("neither Policy nor Expires");
         }
-        if (!signatureMatches(policy, signature, key)) {
+        String hashAlgorithm = credentials.getOrDefault("Hash-Algorithm", "SHA1");
+        if (!hashAlgorithm.equals("SHA1") && !hashAlgorithm.equals("SHA256")) {
+            return Optional.of("hash algorithm is neither SHA1 nor SHA256");
+        }
+        if (!signatureMatches(policy, signature, key, hashAlgorithm + "withRSA")) {
             return Optional.of("signature does not match the policy");
         }
         return policyRefusal(policy, resourceUrl, clientIp, now);
@@ -72,7 +113,7 @@ public final class CloudFrontVerifier {
             return Optional.of("policy is not JSON");
         }
         String resource = statement.path("Resource").asText(null);
-        if (resource == null || !wildcard(resource).matcher(resourceUrl).matches()) {
+        if (resource == null || !resourceMatches(resource, resourceUrl)) {
             return Optional.of("resource is not covered by the policy");
         }
         JsonNode condition = statement.path("Condition");
@@ -91,9 +132,9 @@ public final class CloudFrontVerifier {
         return Optional.empty();
     }
 
-    private static boolean signatureMatches(byte[] policy, String signature, PublicKey key) {
+    private static boolean signatureMatches(byte[] policy, String signature, PublicKey key, String algorithm) {
         try {
-            Signature verifier = Signature.getInstance("SHA1withRSA");
+            Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(key);
             verifier.update(policy);
             return verifier.verify(decode(signature));
@@ -107,7 +148,12 @@ public final class CloudFrontVerifier {
         return Base64.getDecoder().decode(cloudFrontBase64.replace('-', '+').replace('_', '=').replace('~', '/'));
     }
 
-    /** {@code *} matches any run of characters (slashes included), {@code ?} exactly one. */
+    /** Whether a policy's {@code Resource} matches a request's resource URL (see the class comment). */
+    public static boolean resourceMatches(String policyResource, String resourceUrl) {
+        return wildcard(policyResource).matcher(resourceUrl).matches();
+    }
+
+    /** {@code *} matches any run of characters (slashes and the query string included), {@code ?} exactly one. */
     private static Pattern wildcard(String resource) {
         StringBuilder regex = new StringBuilder();
         for (char c : resource.toCharArray()) {
