@@ -7,6 +7,7 @@ import dev.mediagate.core.upload.Filenames;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.MediaKeys.OriginalKey;
+import dev.mediagate.core.files.Recipe;
 import dev.mediagate.core.files.FileType;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.metrics.Metrics;
@@ -236,8 +237,9 @@ final class MediaProcessor {
 
     private Manifest manifest(FileId fileId, String status, String reason, Manifest.Source source,
             Map<String, Manifest.VariantEntry> variants, String placeholder) {
-        return new Manifest(Manifest.VERSION, fileId.value(), status, reason, Visibility.PRIVATE.code(), source, variants,
-                placeholder, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), null, null);
+        Manifest made = new Manifest(Manifest.VERSION, fileId.value(), status, reason, Visibility.PRIVATE.code(), source,
+                variants, placeholder, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), null, null);
+        return made.withRecipe(Recipe.expectedFor(made, pipeline.recipeConfig(), null));
     }
 
     private void putManifest(String manifestKey, Manifest manifest) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mediagate.core.config.Settings;
+import dev.mediagate.core.files.Recipe;
 import dev.mediagate.imaging.ImagePipeline;
 import dev.mediagate.imaging.ResizeConfig;
 import dev.mediagate.testing.Images;
@@ -57,7 +58,8 @@ class ImageResizerHandlerTest {
 
         assertThat(JSON.readTree(result).get(0).get("outcome").asText()).isEqualTo("ready");
         JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
-        assertThat(manifest.get("version").asInt()).isEqualTo(1);
+        assertThat(manifest.get("version").asInt()).isEqualTo(2);
+        assertThat(manifest.get("recipe").asText()).isEqualTo(Recipe.of(Recipe.Config.from(testSettings()), null));
         assertThat(manifest.get("fileId").asText()).isEqualTo("0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d");
         assertThat(manifest.get("status").asText()).isEqualTo("ready");
         assertThat(manifest.get("reason").isNull()).isTrue();
@@ -304,6 +306,7 @@ class ImageResizerHandlerTest {
         assertThat(manifest.get("status").asText()).isEqualTo("ready");
         assertThat(manifest.get("variants").size()).isZero();
         assertThat(manifest.at("/source/width").isNull()).isTrue();
+        assertThat(manifest.get("recipe").asText()).isEqualTo(Recipe.DOCUMENT);
     }
 
     @Test

@@ -38,6 +38,11 @@ public final class ImagePipeline {
         this.encoders = EncoderPolicy.forJpegQuality(config.jpegQuality());
     }
 
+    /** The configuration part of the recipe of every variant this pipeline makes. */
+    public dev.mediagate.core.files.Recipe.Config recipeConfig() {
+        return config.recipeConfig();
+    }
+
     /** Bytes on the heap (tests, tools): copied to native memory first. */
     public MediaOutcome process(byte[] bytes, FileType declared) {
         try (NativeBytes source = NativeBytes.copyOf(bytes)) {

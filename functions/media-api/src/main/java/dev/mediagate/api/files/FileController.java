@@ -5,6 +5,7 @@ import dev.mediagate.api.web.NotFoundException;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.files.Recipe;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.upload.FieldError;
 import dev.mediagate.core.upload.InvalidRequestException;
@@ -29,17 +30,37 @@ class FileController {
     private final FileViews views;
     private final Publication publication;
     private final FileRemoval removal;
+    private final FileCatalog catalog;
+    private final Recipe.Config recipeConfig;
 
-    FileController(FileViews views, Publication publication, FileRemoval removal) {
+    FileController(FileViews views, Publication publication, FileRemoval removal, FileCatalog catalog,
+            Recipe.Config recipeConfig) {
         this.views = views;
         this.publication = publication;
         this.removal = removal;
+        this.catalog = catalog;
+        this.recipeConfig = recipeConfig;
     }
 
-    @GetMapping({"/files/{fileId}", "/owners/{owner}/files/{fileId}"})
+    @GetMapping("/files/{fileId}")
     ResponseEntity<FileView> file(Owner owner, @PathVariable("fileId") String fileIdText) {
         FileId fileId = requestedFileId(fileIdText);
         return noStore(views.view(owner, fileId, Instant.MAX).orElseThrow(NotFoundException::new));
+    }
+
+    /** As the owner's route, plus the manifest's {@code recipe} and whether today's configuration would make it anew. */
+    @GetMapping("/owners/{owner}/files/{fileId}")
+    ResponseEntity<ServiceFileView> fileForService(Owner owner, @PathVariable("fileId") String fileIdText) {
+        FileId fileId = requestedFileId(fileIdText);
+        Optional<Manifest> manifest = catalog.manifest(owner, fileId);
+        if (manifest.isEmpty()) {
+            FileView processing = views.view(owner, fileId, Instant.MAX).orElseThrow(NotFoundException::new);
+            return noStore(new ServiceFileView(processing, null, null));
+        }
+        FileView view = views.view(owner, fileId, manifest.get(), Instant.MAX);
+        // No focus in manifests yet: a focus change (PATCH) will name its own recipe.
+        boolean stale = Recipe.isStale(manifest.get(), recipeConfig, null);
+        return noStore(new ServiceFileView(view, manifest.get().recipe(), stale));
     }
 
     @PatchMapping(path = {"/files/{fileId}", "/owners/{owner}/files/{fileId}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -84,7 +105,7 @@ class FileController {
     }
 
     /** Signed URLs are personal: no shared cache may keep the answer. */
-    private static ResponseEntity<FileView> noStore(FileView view) {
+    private static <T> ResponseEntity<T> noStore(T view) {
         return ResponseEntity.ok().header("Cache-Control", "private, no-store").body(view);
     }
 }

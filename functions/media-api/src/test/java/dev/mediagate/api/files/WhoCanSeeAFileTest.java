@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediagate.api.ApiEvents;
 import dev.mediagate.api.ApiEvents.ApiResponse;
 import dev.mediagate.core.files.Manifest;
+import dev.mediagate.core.files.Recipe;
 import dev.mediagate.testing.CdnKeys;
 import dev.mediagate.local.cdn.CloudFrontInvalidations;
 import dev.mediagate.testing.LocalS3;
@@ -196,6 +197,29 @@ class WhoCanSeeAFileTest {
     }
 
     @Test
+    void aServiceCallerSeesTheRecipeAndWhetherTodaysConfigurationWouldMakeOtherVariants() throws Exception {
+        putReadyFile(null);
+        JsonNode versionOne = invoke(event("api-service-get-file.json")).body();
+        String today = Recipe.of(Recipe.Config.from(new dev.mediagate.core.config.Settings(java.util.Map.<String, String>of()::get)), null);
+        rewriteManifest(manifest -> manifest.withRecipe(today));
+        JsonNode current = invoke(event("api-service-get-file.json")).body();
+        rewriteManifest(manifest -> manifest.withRecipe("0123456789abcdef"));
+        JsonNode stale = invoke(event("api-service-get-file.json")).body();
+        JsonNode ownersView = invoke(event("api-get-file.json")).body();
+
+        assertThat(versionOne.has("recipe")).isFalse();
+        assertThat(versionOne.get("stale").asBoolean()).isTrue();
+        assertThat(current.get("recipe").asText()).isEqualTo(today);
+        assertThat(current.get("stale").asBoolean()).isFalse();
+        assertThat(current.get("status").asText()).isEqualTo("ready");
+        assertThat(current.at("/variants/thumb/width").asInt()).isEqualTo(240);
+        assertThat(stale.get("recipe").asText()).isEqualTo("0123456789abcdef");
+        assertThat(stale.get("stale").asBoolean()).isTrue();
+        assertThat(ownersView.has("recipe")).isFalse();
+        assertThat(ownersView.has("stale")).isFalse();
+    }
+
+    @Test
     void aServiceCallerGetsAnUploadUrlOnBehalfOfTheOwnerWithTheVisibilitySigned() {
         ApiResponse created = invoke(event("api-service-create-upload.json"));
 
@@ -257,6 +281,12 @@ class WhoCanSeeAFileTest {
     private static String tokenOf(ApiResponse created) {
         String url = created.body().get("url").asText();
         return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    private void rewriteManifest(java.util.function.UnaryOperator<Manifest> change) {
+        String key = VARIANTS + "manifest.json";
+        Manifest changed = change.apply(Manifest.read(s3, LocalS3.BUCKET, key).orElseThrow());
+        s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(key).contentType("application/json"), RequestBody.fromBytes(changed.toJson()));
     }
 
     private void putReadyFile(String visibility) {

@@ -20,14 +20,19 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * {@code visibilityChangedAt}: set by a visibility change (never by the resizer), so the event a manifest write
  * announces can be told from the state it leaves; and {@code visibilityChangeId}: a random id drawn for each change
  * (kept while a change is finished by a retry), so two changes never share an event id, even within one second.
+ *
+ * <p>{@code recipe} (version 2) names what decided the variants' bytes ({@link Recipe}); a version-1 manifest has none
+ * and reads as stale, so a reprocessing brings it up to date.
  */
 public record Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
         Map<String, VariantEntry> variants, String placeholder, String processedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unpublishPending,
         @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangeId) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangeId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String recipe) {
 
-    public static final int VERSION = 1;
+    /** Version 2 adds {@code recipe}. */
+    public static final int VERSION = 2;
     public static final String READY = "ready";
     public static final String REJECTED = "rejected";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -38,12 +43,26 @@ public record Manifest(int version, String fileId, String status, String reason,
         visibility = Visibility.fromStored(visibility).code();
     }
 
-    /** A manifest no visibility change wrote, or one written before changes carried their own id. */
+    /** A manifest no visibility change wrote, or one written before changes carried their own id; no recipe. */
     public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
             Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
             String visibilityChangedAt) {
         this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
-                visibilityChangedAt, null);
+                visibilityChangedAt, null, null);
+    }
+
+    /** A manifest without a recipe (as version 1 wrote them). */
+    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+            Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
+            String visibilityChangedAt, String visibilityChangeId) {
+        this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
+                visibilityChangedAt, visibilityChangeId, null);
+    }
+
+    /** This manifest as made by {@code recipe} (a version-2 manifest). */
+    public Manifest withRecipe(String recipe) {
+        return new Manifest(Math.max(version, VERSION), fileId, status, reason, visibility, source, variants, placeholder,
+                processedAt, unpublishPending, visibilityChangedAt, visibilityChangeId, recipe);
     }
 
     public record Source(String key, String etag, String filename, String contentType, long size, Integer width, Integer height,
@@ -106,7 +125,7 @@ public record Manifest(int version, String fileId, String status, String reason,
                     variant.contentType(), variant.size(), alternates));
         });
         return new Manifest(version, fileId, status, reason, target.code(), source, moved, placeholder, processedAt,
-                pending ? Boolean.TRUE : null, changedAt, changeId);
+                pending ? Boolean.TRUE : null, changedAt, changeId, recipe);
     }
 
     private static String keyFor(Visibility target, String key) {
