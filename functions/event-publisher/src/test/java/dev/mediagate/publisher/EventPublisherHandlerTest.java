@@ -82,6 +82,10 @@ class EventPublisherHandlerTest {
         assertThat(event.at("/data/width").asInt()).isEqualTo(3000);
         assertThat(event.at("/data").has("reason")).as("null fields are sent as null").isTrue();
         assertThat(event.at("/data/variants/thumb").has("url")).isFalse();
+        assertThat(event.at("/data/thumbhash").asText()).isEqualTo("1QcSHQRYZ4ZoeIeIBwiXh3CHeHj3Z3cA");
+        assertThat(event.at("/data/dominantColor").asText()).isEqualTo("#3a5f8c");
+        assertThat(event.at("/data/animated").isBoolean()).isTrue();
+        assertThat(event.at("/data/animated").asBoolean()).isFalse();
         assertThat(published.get(0).detail()).isEqualTo(published.get(1).detail());
     }
 
@@ -150,7 +154,8 @@ class EventPublisherHandlerTest {
         return new Manifest(1, FILE_ID, Manifest.READY, reason, "private",
                 new Manifest.Source(ORIGINAL, "8b1a9953c4611296a827abf8c47804d7", "IMG_0001.jpg", "image/jpeg", 48213, 3000, 4000, null, null),
                 Map.of("thumb", new Manifest.VariantEntry(VARIANTS + "thumb.jpg", 240, 320, "image/jpeg", 12345)),
-                "data:image/jpeg;base64,AA", "2026-11-21T10:00:04Z", null, changedAt);
+                "data:image/jpeg;base64,AA", "2026-11-21T10:00:04Z", null, changedAt)
+                .withSummaries(false, "1QcSHQRYZ4ZoeIeIBwiXh3CHeHj3Z3cA", "#3a5f8c");
     }
 
     private void putManifest(Manifest manifest) {

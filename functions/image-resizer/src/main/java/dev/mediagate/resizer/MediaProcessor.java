@@ -181,7 +181,8 @@ final class MediaProcessor {
                 Map<String, Manifest.VariantEntry> variants = writeVariants(original, image, visibility);
                 Manifest.Source source = new Manifest.Source(key, etag, filename, head.contentType(), size, image.width(), image.height(),
                         image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null);
-                yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder());
+                yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder())
+                        .withSummaries(image.animated(), image.thumbhash(), image.dominantColor());
             }
         };
     }

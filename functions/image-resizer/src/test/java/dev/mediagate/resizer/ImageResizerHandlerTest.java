@@ -69,6 +69,11 @@ class ImageResizerHandlerTest {
         assertThat(manifest.at("/source/height").asInt()).isEqualTo(1600);
         assertThat(manifest.at("/source/etag").asText()).isEqualTo(head(ORIGINAL).eTag().replace("\"", ""));
         assertThat(manifest.get("placeholder").asText()).startsWith("data:image/jpeg;base64,");
+        byte[] thumbhash = java.util.Base64.getDecoder().decode(manifest.get("thumbhash").asText());
+        assertThat(thumbhash[4] & 0x80).as("ThumbHash's landscape flag: the upright picture is portrait").isZero();
+        assertThat(manifest.get("dominantColor").asText()).matches("#[0-9a-f]{6}");
+        assertThat(manifest.get("animated").asBoolean(true)).isFalse();
+        assertThat(manifest.has("focus")).isFalse();
         assertThat(manifest.get("processedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(manifest.get("variants").properties()).extracting(Map.Entry::getKey).containsExactly("thumb", "medium", "large");
         assertVariant(manifest.at("/variants/thumb"), "thumb.jpg", 240, 320);

@@ -120,28 +120,42 @@ public final class ImagePipeline {
             List<VariantSpec> largestFirst = new ArrayList<>(config.variants());
             largestFirst.sort(Comparator.comparingLong((VariantSpec v) -> (long) v.width() * v.height()).reversed());
             Map<VariantSpec, Variant> made = new HashMap<>();
-            String placeholder;
-            VipsOperations.Image previous = null;
+            Summary summary;
+            // The smallest whole-picture (fit) variant so far: the next fit variant may be reduced from it, and the
+            // placeholder and summaries are made from the last one. A cover crop is closed once encoded: it shows only
+            // part of the picture.
+            VipsOperations.Image smallestWhole = null;
             try {
                 for (VariantSpec spec : largestFirst) {
-                    VipsOperations.Image image = render(source, spec, uprightWidth, uprightHeight, previous);
-                    if (previous != null) {
-                        previous.close();
+                    VipsOperations.Image image = render(source, spec, uprightWidth, uprightHeight, smallestWhole);
+                    if (spec.cover()) {
+                        try (image) {
+                            made.put(spec, encode(spec.name(), image));
+                        }
+                        continue;
                     }
-                    previous = image;
+                    if (smallestWhole != null) {
+                        smallestWhole.close();
+                    }
+                    smallestWhole = image;
                     made.put(spec, encode(spec.name(), image));
                 }
-                placeholder = placeholder(previous);
+                if (smallestWhole == null) {
+                    // Only cover variants: the summaries still describe the whole picture.
+                    smallestWhole = vips.thumbnail(source, ThumbHash.MAX_SIDE, ThumbHash.MAX_SIDE, false);
+                }
+                summary = summary(smallestWhole);
             } finally {
-                if (previous != null) {
-                    previous.close();
+                if (smallestWhole != null) {
+                    smallestWhole.close();
                 }
             }
             List<Variant> variants = new ArrayList<>();
             for (VariantSpec spec : config.variants()) {
                 variants.add(made.get(spec));
             }
-            return new Image(type, uprightWidth, uprightHeight, frames, variants, placeholder);
+            return new Image(type, uprightWidth, uprightHeight, frames, variants, summary.placeholder(), summary.thumbhash(),
+                    summary.dominantColor());
         } catch (Failure e) {
             throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data cannot be decoded: "
                     + e.getMessage());
@@ -181,18 +195,10 @@ public final class ImagePipeline {
                     Math.max(1, Math.min(spec.height(), (int) Math.round(cropHeight * scale))), true);
         }
         double scale = Math.min(1.0, Math.min((double) spec.width() / uprightWidth, (double) spec.height() / uprightHeight));
-        if (previous != null && !previousWasCover(previous, uprightWidth, uprightHeight)
-                && previous.width() >= 2 * uprightWidth * scale && previous.height() >= 2 * uprightHeight * scale) {
+        if (previous != null && previous.width() >= 2 * uprightWidth * scale && previous.height() >= 2 * uprightHeight * scale) {
             return vips.thumbnail(previous, spec.width(), spec.height());
         }
         return vips.thumbnail(source, spec.width(), spec.height(), false);
-    }
-
-    /** Whether an earlier variant has another shape than the source (a crop), so it cannot stand in for it. */
-    private static boolean previousWasCover(VipsOperations.Image previous, int uprightWidth, int uprightHeight) {
-        double ours = (double) uprightWidth / uprightHeight;
-        double theirs = (double) previous.width() / previous.height();
-        return Math.abs(ours - theirs) > 0.02 * ours;
     }
 
     private Variant encode(String name, VipsOperations.Image image) throws Failure {
@@ -214,6 +220,25 @@ public final class ImagePipeline {
             if (pixels != image) {
                 pixels.close();
             }
+        }
+    }
+
+    /** What stands for the picture before a variant loads: the data-URI placeholder, the ThumbHash, the dominant colour. */
+    record Summary(String placeholder, String thumbhash, String dominantColor) {
+    }
+
+    /**
+     * The summaries of the whole picture, from the smallest fit variant already in memory: the placeholder at
+     * {@value #PLACEHOLDER_MAX_SIDE} px, ThumbHash and the dominant colour from one copy of at most
+     * {@value ThumbHash#MAX_SIDE} px (the reference encoder's size; more pixels change the hash by rounding only).
+     */
+    private Summary summary(VipsOperations.Image smallestWhole) throws Failure {
+        String placeholder = placeholder(smallestWhole);
+        try (VipsOperations.Image small = vips.thumbnail(smallestWhole, ThumbHash.MAX_SIDE, ThumbHash.MAX_SIDE)) {
+            VipsOperations.Rgba pixels = vips.rgba(small);
+            return new Summary(placeholder,
+                    Base64.getEncoder().encodeToString(ThumbHash.encode(pixels.width(), pixels.height(), pixels.pixels())),
+                    DominantColor.of(pixels.width(), pixels.height(), pixels.pixels()));
         }
     }
 

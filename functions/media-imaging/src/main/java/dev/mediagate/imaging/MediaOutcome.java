@@ -14,9 +14,12 @@ public sealed interface MediaOutcome {
     record Document(FileType type) implements MediaOutcome {
     }
 
-    /** An image: its upright size, how many frames it had (only the first is used) and its variants. */
-    record Image(FileType type, int width, int height, int frames, List<Variant> variants, String placeholder)
-            implements MediaOutcome {
+    /**
+     * An image: its upright size, how many frames it had (only the first is used), its variants, and what stands for
+     * it before they load: a data-URI placeholder, its ThumbHash (base64) and its dominant colour ({@code #rrggbb}).
+     */
+    record Image(FileType type, int width, int height, int frames, List<Variant> variants, String placeholder, String thumbhash,
+            String dominantColor) implements MediaOutcome {
 
         public Image {
             variants = List.copyOf(variants);

@@ -22,7 +22,8 @@ import java.util.Optional;
  */
 final class VipsOperations {
 
-    // VipsSize, VipsInteresting, VipsFailOn, VipsForeignKeep, VipsForeignHeifCompression, VipsAccess, VipsBandFormat
+    // VipsSize, VipsInteresting, VipsFailOn, VipsForeignKeep, VipsForeignHeifCompression, VipsAccess, VipsBandFormat,
+    // VipsInterpretation
     // from libvips' headers.
     static final int SIZE_DOWN = 2;
     static final int INTERESTING_NONE = 0;
@@ -32,6 +33,7 @@ final class VipsOperations {
     static final int HEIF_COMPRESSION_AV1 = 4;
     static final int ACCESS_SEQUENTIAL = 1;
     static final int FORMAT_UCHAR = 0;
+    static final int INTERPRETATION_SRGB = 22;
 
     // The options the resizer passes, typed by how libvips takes them (checked against libvips at load).
     static final VipsOption<Integer> ACCESS = VipsOption.integer("access");
@@ -76,6 +78,9 @@ final class VipsOperations {
     private final VipsFunction flatten;
     private final VipsFunction arrayDouble;
     private final VipsFunction areaUnref;
+    private final VipsFunction colourspace;
+    private final VipsFunction format;
+    private final VipsFunction writeToMemory;
     private final Map<Format, VipsFunction> savers;
 
     VipsOperations(Libvips library) {
@@ -108,6 +113,9 @@ final class VipsOperations {
         flatten = VipsFunction.variadic(library, "vips_flatten", "flatten", JAVA_INT, List.of(ADDRESS, ADDRESS), BACKGROUND);
         arrayDouble = VipsFunction.plain(library, "vips_array_double_new", Optional.of(ADDRESS), ADDRESS, JAVA_INT);
         areaUnref = VipsFunction.plain(library, "vips_area_unref", Optional.empty(), ADDRESS);
+        colourspace = VipsFunction.variadic(library, "vips_colourspace", "colourspace", JAVA_INT, List.of(ADDRESS, ADDRESS, JAVA_INT));
+        format = VipsFunction.plain(library, "vips_image_get_format", integer, ADDRESS);
+        writeToMemory = VipsFunction.plain(library, "vips_image_write_to_memory", Optional.of(ADDRESS), ADDRESS, ADDRESS);
         savers = Map.of(
                 Format.JPEG, VipsFunction.variadic(library, "vips_jpegsave_buffer", "jpegsave_buffer", JAVA_INT, SAVE_TO_BUFFER,
                         Q, KEEP, OPTIMIZE_CODING),
@@ -125,7 +133,7 @@ final class VipsOperations {
     List<VipsFunction> functions() {
         List<VipsFunction> all = new java.util.ArrayList<>(List.of(errorBuffer, errorClear, newFromBuffer, newFromMemory,
                 thumbnailBuffer, thumbnailImage, copyMemory, unref, gFree, width, height, bands, pages, orientation, hasAlpha,
-                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref));
+                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, colourspace, format, writeToMemory));
         all.addAll(savers.values());
         return all;
     }
@@ -261,6 +269,54 @@ final class VipsOperations {
                 return inMemory(arena, status, out);
             } finally {
                 areaUnref.call(arena).pointer(background).invokeVoid();
+            }
+        });
+    }
+
+    /** Pixels as Java holds them: {@code width × height}, 4 bytes each (R, G, B, A, not premultiplied), row by row. */
+    record Rgba(int width, int height, byte[] pixels) {
+    }
+
+    /**
+     * The image's pixels as 8-bit sRGB with alpha (opaque where it has none), for the small summaries computed in Java
+     * (ThumbHash, dominant colour): grey and 16-bit images are converted by libvips' {@code colourspace}.
+     */
+    Rgba rgba(Image image) throws Failure {
+        return inArena(arena -> {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int status = colourspace.call(arena).pointer(image.pointer).pointer(out).integer(INTERPRETATION_SRGB).invokeInt();
+            try (Image srgb = owned(arena, status, out)) {
+                int bandCount = srgb.bands();
+                int bandFormat = format.call(arena).pointer(srgb.pointer).invokeInt();
+                if (bandFormat != FORMAT_UCHAR || bandCount < 3 || bandCount > 4) {
+                    throw new Failure("sRGB conversion gave " + bandCount + " bands of format " + bandFormat + ", not 8-bit RGB(A)");
+                }
+                MemorySegment length = arena.allocate(JAVA_LONG);
+                MemorySegment data = writeToMemory.call(arena).pointer(srgb.pointer).pointer(length).invokePointer();
+                if (data.equals(MemorySegment.NULL)) {
+                    throw new Failure(takeError(arena));
+                }
+                try {
+                    int imageWidth = srgb.width();
+                    int imageHeight = srgb.height();
+                    byte[] packed = data.reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
+                    if (packed.length != imageWidth * imageHeight * bandCount) {
+                        throw new Failure(packed.length + " bytes are not " + imageWidth + "x" + imageHeight + "x" + bandCount);
+                    }
+                    if (bandCount == 4) {
+                        return new Rgba(imageWidth, imageHeight, packed);
+                    }
+                    byte[] pixels = new byte[imageWidth * imageHeight * 4];
+                    for (int i = 0, j = 0; j < packed.length; i += 4, j += 3) {
+                        pixels[i] = packed[j];
+                        pixels[i + 1] = packed[j + 1];
+                        pixels[i + 2] = packed[j + 2];
+                        pixels[i + 3] = (byte) 0xff;
+                    }
+                    return new Rgba(imageWidth, imageHeight, pixels);
+                } finally {
+                    gFree.call(arena).pointer(data).invokeVoid();
+                }
             }
         });
     }

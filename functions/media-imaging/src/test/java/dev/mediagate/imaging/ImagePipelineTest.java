@@ -379,6 +379,28 @@ class ImagePipelineTest {
                 .as("colour at %d,%d: %s, expected %s", x, y, actual, expected).isLessThan(90);
     }
 
+    @Test
+    void theThumbhashAndDominantColourDescribeTheWholePictureNotTheSmallestCoverCrop() {
+        // 300x100: a green band in the middle third (what a centred square crop sees), blue on both sides (two thirds).
+        BufferedImage picture = new BufferedImage(300, 100, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = picture.createGraphics();
+        g.setColor(new Color(0x1e, 0x3c, 0xc8));
+        g.fillRect(0, 0, 300, 100);
+        g.setColor(new Color(0x28, 0xb4, 0x32));
+        g.fillRect(100, 0, 100, 100);
+        g.dispose();
+        ImagePipeline coverLast = new ImagePipeline(new ResizeConfig(
+                VariantSpec.parseList("VARIANTS", "thumb=150x150,square=20x20:cover"), 50_000_000L, 82, Set.of()), VIPS);
+
+        Image image = (Image) coverLast.process(png(picture), FileType.PNG);
+
+        assertThat(image.dominantColor()).isEqualTo("#1e3cc8");
+        // ThumbHash's header: bit 15 of bytes 3–4 says landscape, which a square crop is not.
+        byte[] hash = java.util.Base64.getDecoder().decode(image.thumbhash());
+        assertThat(hash[4] & 0x80).as("landscape flag").isNotZero();
+        assertThat(hash.length).as("opaque: no alpha byte, 5 header bytes and the AC nibbles").isLessThan(30);
+    }
+
     private static Variant variant(Image image, String name) {
         return image.variants().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
     }

@@ -58,7 +58,8 @@ public class FileViews {
                     variant.contentType(), variant.size(), alternates));
         });
         return FileView.readyImage(fileId.value(), owner.value(), manifest.visibility(), source.filename(), source.contentType(),
-                source.size(), source.width(), source.height(), manifest.placeholder(), original, variants,
+                source.size(), source.width(), source.height(), new FileView.Picture(manifest.placeholder(), manifest.thumbhash(),
+                        manifest.dominantColor(), Boolean.TRUE.equals(manifest.animated()), source.frames(), null), original, variants,
                 srcset(source, variants), signed.expiresAt());
     }
 

@@ -60,6 +60,10 @@ class FileLifecycleTest {
         assertThat(body.get("width").asInt()).isEqualTo(3000);
         assertThat(body.get("height").asInt()).isEqualTo(4000);
         assertThat(body.get("placeholder").asText()).startsWith("data:image/jpeg;base64,");
+        assertThat(body.get("thumbhash").asText()).isEqualTo("1QcSHQRYZ4ZoeIeIBwiXh3CHeHj3Z3cA");
+        assertThat(body.get("dominantColor").asText()).isEqualTo("#3a5f8c");
+        assertThat(body.get("animated").asBoolean(true)).isFalse();
+        assertThat(body.has("frames")).isFalse();
         assertThat(body.at("/variants/thumb/width").asInt()).isEqualTo(240);
         assertThat(body.has("reason")).isFalse();
         Instant expiry = Instant.parse(body.get("urlsExpireAt").asText());
@@ -170,8 +174,12 @@ class FileLifecycleTest {
         Manifest manifest = new Manifest(1, FILE_ID, status, reason, "private",
                 new Manifest.Source(ORIGINAL, "etag", "Été 2026.jpg", "image/jpeg", 100, ready ? 3000 : null, ready ? 4000 : null, null, null),
                 variants, ready ? "data:image/jpeg;base64,AAAA" : null, "2026-11-21T10:00:00Z", null, null);
+        if (ready) {
+            manifest = manifest.withSummaries(false, "1QcSHQRYZ4ZoeIeIBwiXh3CHeHj3Z3cA", "#3a5f8c");
+        }
+        Manifest stored = manifest;
         s3.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json").contentType("application/json"),
-                RequestBody.fromBytes(manifest.toJson()));
+                RequestBody.fromBytes(stored.toJson()));
     }
 
     private List<String> keys() {

@@ -24,12 +24,24 @@ public record FileEvent(String type, String id, String timestamp, Data data) {
     public static final String DELETED = "file.deleted";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The file as it stands after the change; {@code null} fields are sent as {@code null}, as the contract shows. */
+    /**
+     * The file as it stands after the change; {@code null} fields are sent as {@code null}, as the contract shows, but
+     * for a ready image's {@code thumbhash}, {@code dominantColor} and {@code animated}, which only its events carry.
+     */
     @JsonPropertyOrder({"owner", "fileId", "status", "visibility", "filename", "contentType", "size", "width", "height", "reason",
-            "variants"})
+            "variants", "thumbhash", "dominantColor", "animated"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Data(String owner, String fileId, String status, String visibility, String filename, String contentType,
-            Long size, Integer width, Integer height, String reason, Map<String, Variant> variants) {
+            Long size, Integer width, Integer height, String reason, Map<String, Variant> variants,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String thumbhash,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String dominantColor,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated) {
+
+        /** A file that is not (yet) a ready image. */
+        public Data(String owner, String fileId, String status, String visibility, String filename, String contentType,
+                Long size, Integer width, Integer height, String reason, Map<String, Variant> variants) {
+            this(owner, fileId, status, visibility, filename, contentType, size, width, height, reason, variants, null, null, null);
+        }
     }
 
     /** A variant's shape; {@code url} only for a public file (a plain, stable CDN URL), otherwise left out. */

@@ -57,7 +57,8 @@ public final class FileEvents {
         return new FileEvent(type, id(type, owner, fileId, discriminator), occurredAt, new FileEvent.Data(owner.value(),
                 fileId.value(), manifest.status(), manifest.visibility(), source.filename(), source.contentType(), source.size(),
                 manifest.isReady() ? source.width() : null, manifest.isReady() ? source.height() : null, manifest.reason(),
-                variants));
+                variants, variants != null ? manifest.thumbhash() : null, variants != null ? manifest.dominantColor() : null,
+                variants != null && manifest.thumbhash() != null ? Boolean.TRUE.equals(manifest.animated()) : null));
     }
 
     /** The original is gone: the file was deleted ({@code discriminator}: S3's sequencer of the delete). */

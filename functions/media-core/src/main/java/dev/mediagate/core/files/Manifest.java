@@ -23,13 +23,21 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *
  * <p>{@code recipe} (version 2) names what decided the variants' bytes ({@link Recipe}); a version-1 manifest has none
  * and reads as stale, so a reprocessing brings it up to date.
+ *
+ * <p>The contract's image fields, for ready images only: {@code focus} (the focal point set with {@code PATCH}, null when
+ * none), {@code animated} (then {@code source.frames} and {@code source.durationMs}), {@code thumbhash} (base64 of the
+ * reference ThumbHash) and {@code dominantColor} ({@code #rrggbb}).
  */
 public record Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
         Map<String, VariantEntry> variants, String placeholder, String processedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unpublishPending,
         @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangeId,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String recipe) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String recipe,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Recipe.Focus focus,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String thumbhash,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String dominantColor) {
 
     /** Version 2 adds {@code recipe}. */
     public static final int VERSION = 2;
@@ -59,10 +67,19 @@ public record Manifest(int version, String fileId, String status, String reason,
                 visibilityChangedAt, visibilityChangeId, null);
     }
 
+    /** A manifest without the image fields ({@code focus}, {@code animated}, {@code thumbhash}, {@code dominantColor}). */
+    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+            Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
+            String visibilityChangedAt, String visibilityChangeId, String recipe) {
+        this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
+                visibilityChangedAt, visibilityChangeId, recipe, null, null, null, null);
+    }
+
     /** This manifest as made by {@code recipe} (a version-2 manifest). */
     public Manifest withRecipe(String recipe) {
         return new Manifest(Math.max(version, VERSION), fileId, status, reason, visibility, source, variants, placeholder,
-                processedAt, unpublishPending, visibilityChangedAt, visibilityChangeId, recipe);
+                processedAt, unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, focus, animated, thumbhash,
+                dominantColor);
     }
 
     public record Source(String key, String etag, String filename, String contentType, long size, Integer width, Integer height,
@@ -125,7 +142,13 @@ public record Manifest(int version, String fileId, String status, String reason,
                     variant.contentType(), variant.size(), alternates));
         });
         return new Manifest(version, fileId, status, reason, target.code(), source, moved, placeholder, processedAt,
-                pending ? Boolean.TRUE : null, changedAt, changeId, recipe);
+                pending ? Boolean.TRUE : null, changedAt, changeId, recipe, focus, animated, thumbhash, dominantColor);
+    }
+
+    /** The same manifest with a ready image's summaries: whether it is animated, its ThumbHash, its dominant colour. */
+    public Manifest withSummaries(boolean isAnimated, String hash, String colour) {
+        return new Manifest(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt,
+                unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, focus, isAnimated, hash, colour);
     }
 
     private static String keyFor(Visibility target, String key) {
