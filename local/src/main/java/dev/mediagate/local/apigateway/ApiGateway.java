@@ -63,21 +63,26 @@ public final class ApiGateway implements AutoCloseable {
         long started = System.nanoTime();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
+        // What the log names: the route key, as API Gateway's access log does ($context.routeKey), never the path,
+        // which for GET /shared/{token} is the share's secret. Dev routes carry no secret in their paths.
+        String logged = method + " (no route)";
         try {
             if (devRoutes.serves(method, path)) {
+                logged = method + " " + path;
                 devRoutes.handle(exchange, method, path);
             } else {
-                route(exchange, method, path);
+                logged = route(exchange, method, path).orElse(logged);
             }
         } catch (RuntimeException e) {
-            LocalLog.line("api", method + " " + path + " failed: " + e);
+            LocalLog.line("api", logged + " failed: " + e.getClass().getName());
             HttpExchanges.problem(exchange, 500, "Internal Server Error", "The local stack could not complete the request.");
         } finally {
-            LocalLog.line("api", method + " " + path + " " + exchange.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            LocalLog.line("api", logged + " " + exchange.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
     }
 
-    private void route(HttpExchange exchange, String method, String path) throws IOException {
+    /** Answers the request; the key of the route it matched, if any. */
+    private Optional<String> route(HttpExchange exchange, String method, String path) throws IOException {
         for (HttpRoute route : routes) {
             Optional<Map<String, String>> parameters = route.match(path);
             if (parameters.isEmpty()) {
@@ -92,20 +97,21 @@ public final class ApiGateway implements AutoCloseable {
                 if (claims.isEmpty()) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
                     HttpExchanges.problem(exchange, 401, "Unauthorized", "A valid bearer token is required.");
-                    return;
+                    return Optional.of(route.routeKey());
                 }
                 if (!route.scopes().isEmpty() && DevTokens.scopes(claims.get()).stream().noneMatch(route.scopes()::contains)) {
                     // A valid token with none of the route's AuthorizationScopes: API Gateway refuses it before the function.
                     HttpExchanges.problem(exchange, 403, "Forbidden", "This route is for service callers: the token needs the service scope.");
-                    return;
+                    return Optional.of(route.routeKey());
                 }
             }
             byte[] response = functions.invoke(route.functionId(), event(exchange, route, parameters.get(), claims));
             respond(exchange, JSON.readTree(response));
-            return;
+            return Optional.of(route.routeKey());
         }
         // API Gateway answers an unknown route, or a known path with another method, this way.
         HttpExchanges.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+        return Optional.empty();
     }
 
     private byte[] event(HttpExchange exchange, HttpRoute route, Map<String, String> pathParameters, Optional<Map<String, String>> claims)

@@ -20,7 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses any event without the JWT claims API Gateway's authorizer adds (defence in depth behind the authorizer),
  * derives the {@link Owner} from {@code iss} + {@code sub}, refuses the service routes to a token without the service
- * scope (as the route's {@code AuthorizationScopes} do), and writes one access-log line per request. Share links
+ * scope (as the route's {@code AuthorizationScopes} do), and writes one access-log line per request, naming the route
+ * key and never the path (a share link's path is its secret). Share links
  * ({@code /shared/…}) carry no token: they are answered without an owner, never cached, never sent on as a referrer.
  */
 final class CallerFilter extends OncePerRequestFilter {
@@ -66,17 +67,25 @@ final class CallerFilter extends OncePerRequestFilter {
             }
         } finally {
             int status = response.getStatus();
+            // The route key (GET /shared/{token}), never the path: a path carries share tokens, and would carry
+            // whatever secret a future route puts there. The API's own access log names the route key too.
+            String route = routeKey(context);
             log.atInfo()
-                    .addKeyValue("method", request.getMethod())
-                    .addKeyValue("path", request.getRequestURI())
+                    .addKeyValue("route", route)
                     .addKeyValue("status", status)
                     .addKeyValue("outcome", status < 400 ? "success" : status < 500 ? "refused" : "error")
                     .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000.0)
-                    .log("{} {} {}", request.getMethod(), request.getRequestURI(), status);
+                    .log("{} {}", route, status);
             MDC.remove("owner");
             MDC.remove("fileId");
             MDC.remove("requestId");
         }
+    }
+
+    /** The event's route key as API Gateway matched it; an event without one names its method only. */
+    static String routeKey(Optional<HttpApiV2ProxyRequestContext> context) {
+        return context.map(HttpApiV2ProxyRequestContext::getRouteKey).filter(key -> !key.isBlank())
+                .orElse("(no route key)");
     }
 
     private static Optional<HttpApiV2ProxyRequestContext> httpApiContext(HttpServletRequest request) {
