@@ -134,7 +134,7 @@ public final class OriginalMemory {
         long read = 0;
         try {
             if (mode.equals("handler")) {
-                String result = new ImageResizerHandler().handleRequest(event(bucket, key), null);
+                String result = new ImageResizerHandler().handle(event(bucket, key));
                 if (!result.contains("\"ready\"")) {
                     throw new IllegalStateException(result);
                 }

@@ -120,21 +120,26 @@ class TemplateDeployIT {
     }
 
     @Test
-    void s3NotifiesTheResizersAliasWhichAlsoCarriesItsRetriesAndFailureDestination() throws Exception {
+    void s3NotifiesTheResizersQueueWhichTheResizersAliasDrainsAndTheQueueSetUpComesFirst() throws Exception {
         JsonNode resources = SamTranslator.translate(TEMPLATE, List.of(Map.of())).get(0).get("Resources");
 
+        JsonNode notification = resources.get("MediaBucket").at("/Properties/NotificationConfiguration");
         List<JsonNode> toResizer = new ArrayList<>();
-        resources.get("MediaBucket").at("/Properties/NotificationConfiguration/LambdaConfigurations")
-                .forEach(configuration -> {
-                    if (configuration.at("/Filter/S3Key/Rules/0/Value").asText().equals("originals/")
-                            && configuration.path("Event").asText().startsWith("s3:ObjectCreated")) {
-                        toResizer.add(configuration.get("Function"));
-                    }
-                });
-        assertThat(toResizer).extracting(function -> function.path("Ref").asText()).containsExactly("ImageResizerFunctionAliaslive");
-        assertThat(resources.at("/ImageResizerFunctionOriginalCreatedPermission/Properties/FunctionName/Ref").asText())
-                .isEqualTo("ImageResizerFunctionAliaslive");
-        assertThat(resources.at("/ImageResizerFunctionEventInvokeConfig/Properties/Qualifier").asText()).isEqualTo("live");
+        notification.path("LambdaConfigurations").forEach(configuration -> {
+            if (configuration.at("/Filter/S3Key/Rules/0/Value").asText().equals("originals/")
+                    && configuration.path("Event").asText().startsWith("s3:ObjectCreated")) {
+                toResizer.add(configuration);
+            }
+        });
+        assertThat(toResizer).as("SAM's Lambda notifications sit beside the queue's, none for new originals").isEmpty();
+        assertThat(notification.at("/QueueConfigurations/0/Queue/Fn::GetAtt/0").asText()).isEqualTo("ResizerQueue");
+        assertThat(resources.get("MediaBucket").path("DependsOn").toString()).contains("ResizerQueuePolicy");
+        JsonNode mapping = resources.get("ImageResizerFunctionOriginalCreated");
+        assertThat(mapping.path("Type").asText()).isEqualTo("AWS::Lambda::EventSourceMapping");
+        assertThat(mapping.at("/Properties/FunctionName/Ref").asText()).isEqualTo("ImageResizerFunctionAliaslive");
+        assertThat(mapping.at("/Properties/FunctionResponseTypes/0").asText()).isEqualTo("ReportBatchItemFailures");
+        assertThat(mapping.at("/Properties/ScalingConfig").toString()).contains("MaximumConcurrency");
+        assertThat(resources.has("ImageResizerFunctionEventInvokeConfig")).as("no asynchronous invocation left to configure").isFalse();
     }
 
     @Test

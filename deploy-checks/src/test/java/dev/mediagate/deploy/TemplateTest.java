@@ -95,8 +95,8 @@ class TemplateTest {
 
     @Test
     void theResizerIsNotifiedForOriginalsOnlySoItsOwnWritesNeverTriggerIt() {
-        Map<String, Object> event = map(map(template.properties("ImageResizerFunction").get("Events")).get("OriginalCreated"));
-        List<Object> rules = list(map(map(map(event.get("Properties")).get("Filter")).get("S3Key")).get("Rules"));
+        Map<String, Object> toQueue = resizerNotification();
+        List<Object> rules = list(map(map(toQueue.get("Filter")).get("S3Key")).get("Rules"));
 
         assertThat(rules).map(SamTemplate::map).anySatisfy(rule -> {
             assertThat(rule).containsEntry("Name", "prefix");
@@ -117,19 +117,72 @@ class TemplateTest {
     }
 
     @Test
-    void theResizerRetriesTwiceThenItsFailureIsAnnouncedAndKeptInAnEncryptedQueue() {
-        Map<String, Object> invoke = map(template.properties("ImageResizerFunction").get("EventInvokeConfig"));
+    void newOriginalsWaitInAQueueThatOnlyTheStacksBucketMayFill() {
+        Map<String, Object> toQueue = resizerNotification();
+        assertThat(toQueue).containsEntry("Event", "s3:ObjectCreated:*");
+        assertThat(String.valueOf(template.resource("MediaBucket").get("DependsOn"))).as("S3 tests the queue when the notification is set")
+                .contains("ResizerQueuePolicy");
 
-        assertThat(invoke).containsEntry("MaximumRetryAttempts", 2);
-        Map<String, Object> onFailure = map(map(invoke.get("DestinationConfig")).get("OnFailure"));
-        assertThat(onFailure).containsEntry("Type", "EventBridge");
-        assertThat(onFailure.get("Destination").toString()).contains("EventBus");
-        Map<String, Object> toQueue = template.properties("ResizerFailureToQueueRule");
-        assertThat(toQueue.get("Targets").toString()).contains("ResizerFailureQueue");
-        assertThat(toQueue.get("EventPattern").toString()).contains("Lambda Function Invocation Result - Failure", "ImageResizerFunction");
-        assertThat(LocalEventRouter.failurePublisher(template)).isEqualTo("EventPublisherFunction");
-        assertThat(template.properties("ResizerFailureQueue")).containsEntry("SqsManagedSseEnabled", true)
-                .containsEntry("MessageRetentionPeriod", 1209600);
+        Map<String, Object> policy = map(template.evaluate(template.properties("ResizerQueuePolicy").get("PolicyDocument")));
+        List<Object> statements = list(policy.get("Statement"));
+        assertThat(statements).hasSize(1);
+        Map<String, Object> statement = map(statements.get(0));
+        assertThat(statement).containsEntry("Effect", "Allow").containsEntry("Action", "sqs:SendMessage")
+                .containsEntry("Principal", Map.of("Service", "s3.amazonaws.com")).containsEntry("Resource", "${ResizerQueue.Arn}");
+        Map<String, Object> condition = map(statement.get("Condition"));
+        assertThat(map(condition.get("ArnLike")).get("aws:SourceArn"))
+                .isEqualTo("arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName")));
+        assertThat(map(condition.get("StringEquals")).get("aws:SourceAccount")).isEqualTo(SamTemplate.LOCAL_ACCOUNT_ID);
+        assertThat(template.properties("ResizerQueue")).containsEntry("SqsManagedSseEnabled", true);
+    }
+
+    @Test
+    void theResizerDrainsTheQueueWithACappedConcurrencyAndReportsEachFailedMessageAlone() {
+        Map<String, Object> events = map(template.properties("ImageResizerFunction").get("Events"));
+        assertThat(events.values()).map(SamTemplate::map).extracting(event -> event.get("Type")).as("no direct S3 invocation")
+                .containsExactly("SQS");
+        Map<String, Object> source = map(template.evaluate(map(events.get("OriginalCreated")).get("Properties")));
+
+        assertThat(source.get("Queue")).isEqualTo("${ResizerQueue.Arn}");
+        assertThat(list(source.get("FunctionResponseTypes"))).containsExactly("ReportBatchItemFailures");
+        int cap = Integer.parseInt(String.valueOf(map(source.get("ScalingConfig")).get("MaximumConcurrency")));
+        assertThat(cap).as("SQS's MaximumConcurrency is 2 to 1000").isBetween(2, 1000);
+        // A new account's concurrency quota is 10: the resizer at its cap leaves the API (and the publisher) some of it.
+        assertThat(cap).as("the default cap within a new account's quota of 10, with room for the API").isLessThanOrEqualTo(5);
+        assertThat(template.properties("ImageResizerFunction")).doesNotContainKey("EventInvokeConfig");
+        Map<String, Object> uncapped = map(SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("ResizerMaximumConcurrency", "0"))
+                .evaluate(map(events.get("OriginalCreated")).get("Properties")));
+        assertThat(uncapped).doesNotContainKey("ScalingConfig");
+    }
+
+    @Test
+    void aMessageIsReceivedAgainOnlyAfterSixFunctionTimeoutsAndGoesToAnAlarmedFailureQueueAfterItsReceives() {
+        Map<String, Object> queue = template.properties("ResizerQueue");
+        int timeout = Integer.parseInt(template.resolve(template.properties("ImageResizerFunction").get("Timeout")));
+
+        assertThat(Integer.parseInt(template.resolve(queue.get("VisibilityTimeout")))).as("Lambda's advice for SQS sources")
+                .isGreaterThanOrEqualTo(6 * timeout);
+        int retention = Integer.parseInt(template.resolve(queue.get("MessageRetentionPeriod")));
+        assertThat(retention).as("at least four days").isGreaterThanOrEqualTo(4 * 24 * 3600);
+        Map<String, Object> redrive = map(template.evaluate(queue.get("RedrivePolicy")));
+        assertThat(redrive.get("deadLetterTargetArn")).isEqualTo("${ResizerFailureQueue.Arn}");
+        assertThat(String.valueOf(redrive.get("maxReceiveCount"))).as("the resizer knows which receive is the last")
+                .isEqualTo(template.environment("ImageResizerFunction").get("MAX_RECEIVE_COUNT"));
+        assertThat(Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount")))).isEqualTo(ImageResizerHandler.DEFAULT_MAX_RECEIVE_COUNT);
+        assertThat(template.properties("ResizerFailureQueue")).containsEntry("SqsManagedSseEnabled", true);
+        assertThat(Integer.parseInt(template.resolve(template.properties("ResizerFailureQueue").get("MessageRetentionPeriod"))))
+                .as("a dead letter keeps its first enqueue time").isGreaterThan(retention);
+        assertThat(template.properties("ResizerFailuresAlarm").get("Dimensions").toString()).contains("ResizerFailureQueue");
+        assertThat(template.properties("ResizerBacklogAlarm").get("Dimensions").toString()).contains("ResizerQueue");
+        assertThat(LocalEventRouter.failurePublisher(template)).as("no Lambda on-failure records any more").isNull();
+    }
+
+    private Map<String, Object> resizerNotification() {
+        List<Object> toQueues = list(map(template.properties("MediaBucket").get("NotificationConfiguration")).get("QueueConfigurations"));
+        assertThat(toQueues).hasSize(1);
+        Map<String, Object> toQueue = map(toQueues.get(0));
+        assertThat(template.resolve(toQueue.get("Queue"))).isEqualTo("${ResizerQueue.Arn}");
+        return toQueue;
     }
 
     @Test

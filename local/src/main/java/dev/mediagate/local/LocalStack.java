@@ -19,6 +19,7 @@ import dev.mediagate.local.s3.LocalS3Server;
 import dev.mediagate.local.s3.NotificationRule;
 import dev.mediagate.local.s3.NotifyingBlobStore;
 import dev.mediagate.local.sam.SamTemplate;
+import dev.mediagate.local.sqs.LocalSqsQueue;
 import dev.mediagate.local.sqs.LocalWebhookQueue;
 import java.io.PrintStream;
 import java.net.URI;
@@ -57,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalAwsEndpoint aws;
     private final LocalEventRouter events;
     private final Optional<LocalWebhookQueue> webhooks;
+    private final List<LocalSqsQueue> queues;
 
     /**
      * Where the stack keeps its data, its ports (0 picks a free one), its template and its webhook receiver; whether a
@@ -96,7 +98,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket, FunctionHost functions,
-            LocalAwsEndpoint aws, LocalEventRouter events, Optional<LocalWebhookQueue> webhooks) {
+            LocalAwsEndpoint aws, LocalEventRouter events, Optional<LocalWebhookQueue> webhooks, List<LocalSqsQueue> queues) {
         this.s3 = s3;
         this.invoker = invoker;
         this.api = api;
@@ -106,6 +108,7 @@ public final class LocalStack implements AutoCloseable {
         this.aws = aws;
         this.events = events;
         this.webhooks = webhooks;
+        this.queues = queues;
     }
 
     /** Starts every part; {@code retryDelay} is the first of the async and webhook retry delays. */
@@ -146,8 +149,23 @@ public final class LocalStack implements AutoCloseable {
                         OnFailureRecords.record(functionId, event, error)));
             }
         });
+        // S3's notifications to queues (the resizer's): kept on disk under DIR/queues/ until the function is done.
+        List<NotificationRule> notifications = NotificationRule.from(template);
+        Map<String, LocalSqsQueue> queues = new LinkedHashMap<>();
+        for (NotificationRule rule : notifications) {
+            if (rule.toQueue() && !queues.containsKey(rule.queueId())) {
+                queues.put(rule.queueId(), new LocalSqsQueue(LocalSqsQueue.Config.from(template, rule.queueId(), INSTANCES_PER_FUNCTION),
+                        functions, options.dataDir().resolve("queues").resolve(rule.queueId()), options.dataDir().resolve("dlq"), retryDelay));
+            }
+        }
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
-                store -> new NotifyingBlobStore(store, NotificationRule.from(template), invoker));
+                store -> new NotifyingBlobStore(store, notifications, (rule, event) -> {
+                    if (rule.toQueue()) {
+                        queues.get(rule.queueId()).send(new String(event, StandardCharsets.UTF_8));
+                    } else {
+                        invoker.submit(rule.functionId(), event);
+                    }
+                }));
         s3.ensureBucket(bucket);
         String cdnBaseUrl = "http://127.0.0.1:" + cdn.port();
         Map<String, String> overrides = new LinkedHashMap<>(overrides(s3, cdnBaseUrl, LocalKeys.privateKeyFile(keys, "cloudfront")));
@@ -170,7 +188,9 @@ public final class LocalStack implements AutoCloseable {
         config.put("webhookSecret", Files.readString(webhookSecret).trim());
         cdn.start(s3.client(), cdnBaseUrl);
         api.start(new DevTokens(issuerKeys, issuer, audiences, Clock.systemUTC()), config, router::recent);
-        return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks);
+        // Polling starts once every function is initialised: messages kept from a killed run are handled now.
+        queues.values().forEach(LocalSqsQueue::start);
+        return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks, List.copyOf(queues.values()));
     }
 
     /** The event functions' view: the bus and queue stand-ins, the webhook secret's file instead of its ARN. */
@@ -245,15 +265,17 @@ public final class LocalStack implements AutoCloseable {
         return functions.handlers(logicalId);
     }
 
-    /** S3 events, invocations and webhook deliveries not yet handled or dead-lettered. */
+    /** S3 events, queued messages, invocations and webhook deliveries not yet handled or dead-lettered. */
     public int pendingWork() {
-        return invoker.pending() + webhooks.map(LocalWebhookQueue::pending).orElse(0);
+        return invoker.pending() + webhooks.map(LocalWebhookQueue::pending).orElse(0)
+                + queues.stream().mapToInt(LocalSqsQueue::pending).sum();
     }
 
     @Override
     public void close() {
         api.close();
         cdn.close();
+        queues.forEach(LocalSqsQueue::close);
         invoker.close();
         webhooks.ifPresent(LocalWebhookQueue::close);
         aws.close();

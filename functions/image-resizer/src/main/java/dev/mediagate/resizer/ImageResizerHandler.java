@@ -3,7 +3,9 @@ package dev.mediagate.resizer;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
-import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mediagate.core.metrics.Metrics;
@@ -26,12 +28,15 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * ImageResizerFunction: every record of an S3 ObjectCreated event under {@code originals/} becomes variants and a
- * manifest. A failing record does not stop the others. A transient failure (S3, the bus) fails the event as a whole so
- * Lambda retries it, and the records already done are skipped cheaply on the retry (their manifest names the same
- * ETag); a deterministic one is announced as {@code file.failed} at once instead of being retried to the same end.
+ * ImageResizerFunction: S3's notifications of new originals arrive through an SQS queue, and every record under
+ * {@code originals/} becomes variants and a manifest. A failing record does not stop the others. A transient failure
+ * (S3, the bus) reports its message in {@code batchItemFailures}, so SQS delivers it again after the visibility timeout,
+ * and the records already done are skipped cheaply then (their manifest names the same ETag). A deterministic failure
+ * is announced as {@code file.failed} at once instead of being retried to the same end. The queue's last receive
+ * processes nothing: every earlier one failed or crashed (a crash reports nothing), so it announces {@code file.failed}
+ * and leaves the message to go to the failure queue, where an operator can redrive it.
  */
-public class ImageResizerHandler implements RequestHandler<S3Event, String>, Resource {
+public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
 
     private static final Logger log = LoggerFactory.getLogger(ImageResizerHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +48,11 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String>, Res
      */
     public static final long MAX_IMAGE_BYTES_LIMIT = 1L << 30;
 
+    /** The queue's {@code maxReceiveCount} when the environment does not say (template.yaml sets it). */
+    public static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+
     private final MediaProcessor processor;
+    private final int maxReceiveCount;
 
     /**
      * Lambda's init: configuration validated, libvips started and the S3 client built once; registered with CRaC, so
@@ -64,11 +73,16 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String>, Res
         this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
                 new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
-                EventBus.from(settings)));
+                EventBus.from(settings)), (int) settings.longInRange("MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000));
     }
 
     ImageResizerHandler(MediaProcessor processor) {
+        this(processor, DEFAULT_MAX_RECEIVE_COUNT);
+    }
+
+    ImageResizerHandler(MediaProcessor processor, int maxReceiveCount) {
         this.processor = processor;
+        this.maxReceiveCount = maxReceiveCount;
     }
 
     /**
@@ -107,37 +121,77 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String>, Res
                 || argument.contains("HeapSize") || argument.contains("RAMPercentage") || argument.startsWith("-XX:MaxRAM")).toList();
     }
 
+    /**
+     * One SQS batch from the resizer's queue: each message is one S3 notification (S3's {@code s3:TestEvent}, sent when
+     * the notification is set up, is acknowledged and ignored). A message whose records are all done is acknowledged;
+     * one with a transient failure is reported in {@code batchItemFailures}, so only it comes back.
+     */
     @Override
-    public String handleRequest(S3Event event, Context context) {
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         if (context != null) {
             MDC.put("lambdaRequestId", context.getAwsRequestId());
         }
-        List<ProcessingResult> results = new ArrayList<>();
-        RuntimeException failure = null;
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         try {
-            for (S3EventNotificationRecord record : event.getRecords()) {
-                String key = record.getS3().getObject().getUrlDecodedKey();
-                try {
-                    ProcessingResult result = processor.process(record.getS3().getBucket().getName(), key);
-                    if (result.outcome().equals("skipped")) {
-                        log.atInfo().addKeyValue("key", key).addKeyValue("why", result.reason()).log("skipped");
-                    }
-                    results.add(result);
-                } catch (RuntimeException e) {
-                    if (Failures.isTransient(e)) {
-                        log.atError().addKeyValue("key", key).setCause(e).log("processing failed, the event will be retried");
-                        failure = failure == null ? e : failure;
-                        results.add(new ProcessingResult(key, "failed", e.getClass().getSimpleName()));
-                    } else {
-                        // The same bytes would fail the same way on every retry: recorded as failed now, not retried.
-                        log.atError().addKeyValue("key", key).setCause(e).log("processing failed for good, announced as file.failed");
-                        results.add(processor.giveUp(record.getS3().getBucket().getName(), key, e));
-                    }
+            for (SQSMessage message : event.getRecords()) {
+                MDC.put("messageId", message.getMessageId());
+                if (!handle(message)) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
                 }
             }
         } finally {
             MDC.clear();
         }
+        return new SQSBatchResponse(failures);
+    }
+
+    /** Whether the message is done with: processed, skipped, or given up on for good. */
+    private boolean handle(SQSMessage message) {
+        S3Notifications.Notification notification;
+        try {
+            notification = S3Notifications.parse(message.getBody());
+        } catch (IllegalArgumentException e) {
+            // Not retried into success: it goes to the failure queue after its receives, where the alarm shows it.
+            log.atError().addKeyValue("why", e.getMessage()).log("a message on the resizer's queue is not an S3 notification");
+            return false;
+        }
+        if (notification.isTestEvent()) {
+            log.atInfo().log("S3's test message, sent when the bucket's notification was set up: ignored");
+            return true;
+        }
+        try {
+            if (receiveCount(message) >= maxReceiveCount) {
+                announceGivingUp(notification.objects(), receiveCount(message));
+                return false;
+            }
+            return process(notification.objects(), new ArrayList<>()) == null;
+        } catch (RuntimeException e) {
+            // Announcing a failure failed too: this message alone comes back, not its batch.
+            log.atError().setCause(e).log("the message will be received again");
+            return false;
+        }
+    }
+
+    /** SQS's {@code ApproximateReceiveCount}: 1 on the first delivery. */
+    private static int receiveCount(SQSMessage message) {
+        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+        try {
+            return count == null ? 1 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * An S3 event as S3 would invoke the function directly (and as {@code events/s3-object-created.json} holds it): a
+     * transient failure is thrown after the other records ran. The queue's path shares every step but the reporting.
+     */
+    public String handle(S3Event event) {
+        List<S3Notifications.S3Object> objects = event.getRecords().stream()
+                .map(record -> new S3Notifications.S3Object(record.getS3().getBucket().getName(), record.getS3().getObject().getUrlDecodedKey()))
+                .toList();
+        List<ProcessingResult> results = new ArrayList<>();
+        RuntimeException failure = process(objects, results);
         if (failure != null) {
             throw failure;
         }
@@ -145,6 +199,51 @@ public class ImageResizerHandler implements RequestHandler<S3Event, String>, Res
             return JSON.writeValueAsString(results);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every object in turn; the first transient failure is returned (null when there was none) after the others ran. */
+    private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results) {
+        RuntimeException failure = null;
+        for (S3Notifications.S3Object object : objects) {
+            String key = object.key();
+            try {
+                ProcessingResult result = processor.process(object.bucket(), key);
+                if (result.outcome().equals("skipped")) {
+                    log.atInfo().addKeyValue("key", key).addKeyValue("why", result.reason()).log("skipped");
+                }
+                results.add(result);
+            } catch (RuntimeException e) {
+                if (Failures.isTransient(e)) {
+                    log.atError().addKeyValue("key", key).setCause(e).log("processing failed, the message will be received again");
+                    failure = failure == null ? e : failure;
+                    results.add(new ProcessingResult(key, "failed", e.getClass().getSimpleName()));
+                } else {
+                    // The same bytes would fail the same way on every retry: recorded as failed now, not retried.
+                    log.atError().addKeyValue("key", key).setCause(e).log("processing failed for good, announced as file.failed");
+                    results.add(processor.giveUp(object.bucket(), key, e));
+                }
+            }
+        }
+        return failure;
+    }
+
+    /** The last receive: {@code file.failed} for each original without a manifest (one written meanwhile stands). */
+    private void announceGivingUp(List<S3Notifications.S3Object> objects, int receiveCount) {
+        for (S3Notifications.S3Object object : objects) {
+            ProcessingResult result = processor.giveUp(object.bucket(), object.key(), new EveryReceiveFailed(receiveCount));
+            log.atError().addKeyValue("key", object.key()).addKeyValue("receiveCount", receiveCount)
+                    .addKeyValue("outcome", result.outcome()).addKeyValue("why", result.reason())
+                    .log("every earlier receive failed: announced as file.failed, the message goes to the failure queue");
+        }
+    }
+
+    /** Why the last receive gives up (names the GaveUp metric's Error dimension). */
+    static final class EveryReceiveFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        EveryReceiveFailed(int receiveCount) {
+            super("processing failed or crashed on each of the " + (receiveCount - 1) + " earlier receives", null, false, false);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mediagate.core.config.Settings;
@@ -54,7 +55,7 @@ class ImageResizerHandlerTest {
     void writesEveryVariantWithImmutableCachingThenTheManifest() throws Exception {
         putOriginal(Images.withMetadata(Images.jpeg(Images.quadrants(1600, 1200)), 6, true, 0), "image/jpeg");
 
-        String result = new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
+        String result = new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json"));
 
         assertThat(JSON.readTree(result).get(0).get("outcome").asText()).isEqualTo("ready");
         JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
@@ -85,7 +86,7 @@ class ImageResizerHandlerTest {
     void decodesEveryKeyAndSkipsTheOnesOutsideTheOriginalsScheme() throws Exception {
         putOriginal(Images.jpeg(Images.quadrants(64, 48)), "image/jpeg");
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results).hasSize(2);
         assertThat(results.get(1).get("key").asText()).isEqualTo("originals/imports/Été 2026/IMG 0001.jpg");
@@ -98,7 +99,7 @@ class ImageResizerHandlerTest {
         client.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "thumb.jpg").contentType("image/jpeg"),
                 RequestBody.fromBytes(Images.jpeg(Images.quadrants(64, 48))));
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.parse(event), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handle(S3Events.parse(event)));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("skipped");
         assertThat(keys()).containsExactly(VARIANTS + "thumb.jpg");
@@ -110,7 +111,7 @@ class ImageResizerHandlerTest {
         putOriginal(photo, "image/jpeg");
         List<String> reads = new java.util.ArrayList<>();
 
-        JsonNode results = JSON.readTree(handlerWith(countingReads(reads), photo.length - 1).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(handlerWith(countingReads(reads), photo.length - 1).handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results.get(0).get("reason").asText()).isEqualTo("too-large");
         assertThat(reads).as("reads of the original; the manifest lookup is the only read").containsExactly("getObjectAsBytes");
@@ -124,7 +125,7 @@ class ImageResizerHandlerTest {
         putOriginal(photo, "image/jpeg");
         List<String> reads = new java.util.ArrayList<>();
 
-        JsonNode results = JSON.readTree(handlerWith(countingReads(reads), photo.length).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(handlerWith(countingReads(reads), photo.length).handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("ready");
         assertThat(reads).as("the manifest lookup reads a small object whole; the original is a stream").containsExactly("getObjectAsBytes", "getObject");
@@ -149,7 +150,7 @@ class ImageResizerHandlerTest {
 
         assertThat(calls).as("S3 calls while priming").isEmpty();
         putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
-        JsonNode results = JSON.readTree(handler.handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(handler.handle(S3Events.event("s3-object-created.json")));
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("ready");
     }
 
@@ -172,10 +173,10 @@ class ImageResizerHandlerTest {
     void aDuplicateDeliveryRewritesNothing() throws Exception {
         putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
         ImageResizerHandler handler = new ImageResizerHandler(testSettings());
-        handler.handleRequest(S3Events.event("s3-object-created.json"), null);
+        handler.handle(S3Events.event("s3-object-created.json"));
         HeadObjectResponse before = head(VARIANTS + "manifest.json");
 
-        JsonNode again = JSON.readTree(handler.handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode again = JSON.readTree(handler.handle(S3Events.event("s3-object-created.json")));
 
         assertThat(again.get(0).get("outcome").asText()).isEqualTo("skipped");
         assertThat(again.get(0).get("reason").asText()).isEqualTo("already processed");
@@ -187,11 +188,11 @@ class ImageResizerHandlerTest {
         putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
         ImageResizerHandler failing = handlerWith(failingOnPut(client, 2));
 
-        assertThatThrownBy(() -> failing.handleRequest(S3Events.event("s3-object-created.json"), null))
+        assertThatThrownBy(() -> failing.handle(S3Events.event("s3-object-created.json")))
                 .isInstanceOf(SdkClientException.class);
         assertThat(keys()).containsExactly(ORIGINAL);
 
-        new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
+        new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json"));
         assertThat(keys()).contains(VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg", VARIANTS + "large.jpg", VARIANTS + "manifest.json");
     }
 
@@ -201,11 +202,11 @@ class ImageResizerHandlerTest {
         ImageResizerHandler slow = handlerWith(failingOnPut(client, 3,
                 () -> software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(20_000)));
 
-        assertThatThrownBy(() -> slow.handleRequest(S3Events.event("s3-object-created.json"), null))
+        assertThatThrownBy(() -> slow.handle(S3Events.event("s3-object-created.json")))
                 .isInstanceOf(software.amazon.awssdk.core.exception.ApiCallTimeoutException.class);
         assertThat(keys()).containsExactly(ORIGINAL);
 
-        new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
+        new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json"));
         assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
                 VARIANTS + "large.jpg", VARIANTS + "thumb.webp", VARIANTS + "medium.webp", VARIANTS + "large.webp",
                 VARIANTS + "manifest.json");
@@ -216,10 +217,10 @@ class ImageResizerHandlerTest {
         putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
         ImageResizerHandler killed = handlerWith(failingOnPut(client, 2, () -> new KilledProcess()));
 
-        assertThatThrownBy(() -> killed.handleRequest(S3Events.event("s3-object-created.json"), null)).isInstanceOf(KilledProcess.class);
+        assertThatThrownBy(() -> killed.handle(S3Events.event("s3-object-created.json"))).isInstanceOf(KilledProcess.class);
         assertThat(keys()).doesNotContain(VARIANTS + "manifest.json");
 
-        JsonNode retry = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode retry = JSON.readTree(new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json")));
         assertThat(retry.get(0).get("outcome").asText()).isEqualTo("ready");
         assertThat(keys()).containsExactlyInAnyOrder(ORIGINAL, VARIANTS + "thumb.jpg", VARIANTS + "medium.jpg",
                 VARIANTS + "large.jpg", VARIANTS + "thumb.webp", VARIANTS + "medium.webp", VARIANTS + "large.webp",
@@ -233,7 +234,7 @@ class ImageResizerHandlerTest {
         client.putObject(p -> p.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json"), RequestBody.fromString("{not json"));
         int before = LocalEventBus.shared().entries().size();
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("failed");
         List<LocalEventBus.Entry> published = LocalEventBus.shared().entries().subList(before, LocalEventBus.shared().entries().size());
@@ -254,17 +255,72 @@ class ImageResizerHandlerTest {
         int before = bus.entries().size();
         bus.refuseNext(1, "ThrottlingException");
 
-        assertThatThrownBy(() -> new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null))
+        assertThatThrownBy(() -> new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json")))
                 .isInstanceOf(dev.mediagate.events.EventRefusedException.class).hasMessageContaining("ThrottlingException");
         assertThat(bus.entries().subList(before, bus.entries().size())).extracting(LocalEventBus.Entry::detailType)
                 .doesNotContain("file.failed");
         assertThat(keys()).containsExactly(ORIGINAL);
 
-        JsonNode retry = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode retry = JSON.readTree(new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json")));
         assertThat(retry.get(0).get("outcome").asText()).isEqualTo("ready");
         assertThat(bus.entries().subList(before, bus.entries().size())).extracting(LocalEventBus.Entry::detailType)
                 .containsExactly("file.uploaded");
     }
+
+    @Test
+    void anSqsBatchOfS3NotificationsIsProcessedAndS3sTestMessageIgnored() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+
+        SQSBatchResponse response = handlerWith(client).handleRequest(S3Events.sqs(S3Events.json("sqs-s3-object-created.json")), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(keys()).contains(VARIANTS + "manifest.json");
+    }
+
+    @Test
+    void onlyTheMessageWhoseProcessingFailedIsReportedAndItIsNotAnnouncedBeforeTheLastReceive() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        int before = LocalEventBus.shared().entries().size();
+
+        SQSBatchResponse response = handlerWith(failingOnPut(client, 2))
+                .handleRequest(S3Events.sqs(S3Events.json("sqs-s3-object-created.json")), null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(FIRST_MESSAGE_ID);
+        assertThat(keys()).doesNotContain(VARIANTS + "manifest.json");
+        assertThat(LocalEventBus.shared().entries().subList(before, LocalEventBus.shared().entries().size()))
+                .extracting(LocalEventBus.Entry::detailType).doesNotContain("file.failed");
+    }
+
+    @Test
+    void theQueuesLastReceiveProcessesNothingAnnouncesFileFailedAndLeavesTheMessageToTheFailureQueue() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        int before = LocalEventBus.shared().entries().size();
+        String lastReceive = S3Events.json("sqs-s3-object-created.json")
+                .replace("\"ApproximateReceiveCount\": \"1\"", "\"ApproximateReceiveCount\": \"" + ImageResizerHandler.DEFAULT_MAX_RECEIVE_COUNT + "\"");
+
+        SQSBatchResponse response = handlerWith(client).handleRequest(S3Events.sqs(lastReceive), null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(FIRST_MESSAGE_ID, SECOND_MESSAGE_ID);
+        assertThat(keys()).containsExactly(ORIGINAL);
+        List<LocalEventBus.Entry> published = LocalEventBus.shared().entries().subList(before, LocalEventBus.shared().entries().size());
+        assertThat(published).extracting(LocalEventBus.Entry::detailType).containsExactly("file.failed");
+        assertThat(JSON.readTree(published.get(0).detail()).at("/data/fileId").asText()).isEqualTo("0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d");
+    }
+
+    @Test
+    void aMessageThatIsNotAnS3NotificationIsReportedSoItEndsInTheFailureQueue() throws Exception {
+        String batch = S3Events.json("sqs-s3-object-created.json").replaceFirst("\"body\": \"\\{", "\"body\": \"[{");
+
+        SQSBatchResponse response = handlerWith(client).handleRequest(S3Events.sqs(batch), null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(FIRST_MESSAGE_ID);
+    }
+
+    static final String FIRST_MESSAGE_ID = "9d2f6a8e-1c4b-4e7a-b3d5-0f8e7c6b5a41";
+    static final String SECOND_MESSAGE_ID = "c81e728d-9d4c-4f63-a7e2-5b1d0c9e8f72";
 
     static final class KilledProcess extends Error {
         private static final long serialVersionUID = 1L;
@@ -276,7 +332,7 @@ class ImageResizerHandlerTest {
         List<PutObjectTaggingRequest> tagging = new java.util.ArrayList<>();
 
         JsonNode results = JSON.readTree(handlerWith(recordingTagging(client, tagging))
-                .handleRequest(S3Events.event("s3-object-created.json"), null));
+                .handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("rejected");
         JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
@@ -295,7 +351,7 @@ class ImageResizerHandlerTest {
     void aStoreWithoutObjectTagsStillGetsTheRejectedManifest() throws Exception {
         putOriginal(new byte[0], "image/png");
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("rejected");
         assertThat(keys()).contains(VARIANTS + "manifest.json");
@@ -305,7 +361,7 @@ class ImageResizerHandlerTest {
     void aPdfBecomesReadyWithoutVariants() throws Exception {
         putOriginal("%PDF-1.7\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "application/pdf");
 
-        new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null);
+        new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json"));
 
         JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
         assertThat(manifest.get("status").asText()).isEqualTo("ready");
@@ -336,7 +392,7 @@ class ImageResizerHandlerTest {
                     }
                 });
 
-        JsonNode results = JSON.readTree(handlerWith(measuringReads).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(handlerWith(measuringReads).handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results.get(0).get("outcome").asText()).isEqualTo("ready");
         assertThat(bytesRead).as("bytes of each read: the original's first bytes only").isNotEmpty()
@@ -350,7 +406,7 @@ class ImageResizerHandlerTest {
         byte[] notPdf = new byte[1024 * 1024];
         putOriginal(notPdf, "application/pdf");
 
-        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handleRequest(S3Events.event("s3-object-created.json"), null));
+        JsonNode results = JSON.readTree(new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json")));
 
         assertThat(results.get(0).get("reason").asText()).isEqualTo("type-mismatch");
     }

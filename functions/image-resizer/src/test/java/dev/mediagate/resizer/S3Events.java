@@ -1,6 +1,7 @@
 package dev.mediagate.resizer;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,5 +32,11 @@ final class S3Events {
 
     static S3Event event(String fileName) {
         return parse(json(fileName));
+    }
+
+    /** An SQS batch as Lambda's Java runtime hands it to a {@code RequestHandler<SQSEvent, …>}. */
+    static SQSEvent sqs(String json) {
+        return LambdaEventSerializers.serializerFor(SQSEvent.class, S3Events.class.getClassLoader())
+                .fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -5,8 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One S3 event source of {@code template.yaml}: which bucket, which event names, which key prefix/suffix, which function. */
-public record NotificationRule(String functionId, String bucket, List<String> events, String prefix, String suffix) {
+/**
+ * One S3 event notification of {@code template.yaml}: which bucket, which event names, which key prefix/suffix, and
+ * where it goes: a function (a function's {@code S3} event, Lambda's async invoke) or a queue (the bucket's
+ * {@code QueueConfigurations}, named by its logical id).
+ */
+public record NotificationRule(String functionId, String bucket, List<String> events, String prefix, String suffix, String queueId) {
+
+    public NotificationRule(String functionId, String bucket, List<String> events, String prefix, String suffix) {
+        this(functionId, bucket, events, prefix, suffix, null);
+    }
+
+    public boolean toQueue() {
+        return queueId != null;
+    }
 
     public static List<NotificationRule> from(SamTemplate template) {
         List<NotificationRule> rules = new ArrayList<>();
@@ -38,7 +50,35 @@ public record NotificationRule(String functionId, String bucket, List<String> ev
                 rules.add(new NotificationRule(function, bucket, events, prefix, suffix));
             }
         }
+        for (String bucketId : template.logicalIdsOfType("AWS::S3::Bucket")) {
+            Map<String, Object> bucketProperties = template.properties(bucketId);
+            String bucket = template.resolve(bucketProperties.get("BucketName"));
+            for (Object value : SamTemplate.list(SamTemplate.map(bucketProperties.get("NotificationConfiguration")).get("QueueConfigurations"))) {
+                Map<String, Object> configuration = SamTemplate.map(value);
+                String prefix = "";
+                String suffix = "";
+                for (Object ruleValue : SamTemplate.list(SamTemplate.map(SamTemplate.map(configuration.get("Filter")).get("S3Key")).get("Rules"))) {
+                    Map<String, Object> rule = SamTemplate.map(ruleValue);
+                    String name = String.valueOf(rule.get("Name")).toLowerCase(java.util.Locale.ROOT);
+                    if (name.equals("prefix")) {
+                        prefix = template.resolve(rule.get("Value"));
+                    } else if (name.equals("suffix")) {
+                        suffix = template.resolve(rule.get("Value"));
+                    }
+                }
+                String queueId = queueId(template.resolve(configuration.get("Queue")));
+                rules.add(new NotificationRule(null, bucket, List.of(template.resolve(configuration.get("Event"))), prefix, suffix, queueId));
+            }
+        }
         return rules;
+    }
+
+    /** {@code !GetAtt Queue.Arn}, as the local template resolves it ({@code ${Queue.Arn}}), to the queue's logical id. */
+    static String queueId(String arn) {
+        if (arn == null || !arn.startsWith("${") || !arn.endsWith(".Arn}")) {
+            throw new IllegalArgumentException("a queue notification names no queue of the template: " + arn);
+        }
+        return arn.substring(2, arn.length() - ".Arn}".length());
     }
 
     /** {@code eventName} as S3 puts it in a record, e.g. {@code ObjectCreated:Put}. */

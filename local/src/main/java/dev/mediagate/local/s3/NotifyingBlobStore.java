@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediagate.local.LocalLog;
-import dev.mediagate.local.lambda.AsyncInvoker;
 import dev.mediagate.local.sam.SamTemplate;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -35,13 +34,19 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<NotificationRule> rules;
-    private final AsyncInvoker invoker;
+    private final Destination destination;
+
+    /** Where a notification goes: the function's async invoke, or the queue's SendMessage. */
+    @FunctionalInterface
+    public interface Destination {
+        void send(NotificationRule rule, byte[] event);
+    }
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
 
-    public NotifyingBlobStore(BlobStore delegate, List<NotificationRule> rules, AsyncInvoker invoker) {
+    public NotifyingBlobStore(BlobStore delegate, List<NotificationRule> rules, Destination destination) {
         super(delegate);
         this.rules = List.copyOf(rules);
-        this.invoker = invoker;
+        this.destination = destination;
     }
 
     @Override
@@ -71,8 +76,8 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
         DeleteObjectResponse response = super.removeBlob(request);
         for (NotificationRule rule : rules) {
             if (rule.matches(request.bucket(), request.key(), "ObjectRemoved:Delete")) {
-                invoker.submit(rule.functionId(), event(request.bucket(), request.key(), "ObjectRemoved:Delete", null, null));
-                LocalLog.line("s3", "ObjectRemoved:Delete " + request.key() + " -> " + rule.functionId());
+                destination.send(rule, event(request.bucket(), request.key(), "ObjectRemoved:Delete", null, null));
+                LocalLog.line("s3", "ObjectRemoved:Delete " + request.key() + " -> " + target(rule));
             }
         }
         return response;
@@ -82,10 +87,15 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
         for (NotificationRule rule : rules) {
             if (rule.matches(bucket, key, eventName)) {
                 long size = blobMetadata(bucket, key).contentLength();
-                invoker.submit(rule.functionId(), event(bucket, key, eventName, eTag, size));
-                LocalLog.line("s3", eventName + " " + key + " -> " + rule.functionId());
+                // Sent before the request is answered: once a client has its 200, the notification is on its way.
+                destination.send(rule, event(bucket, key, eventName, eTag, size));
+                LocalLog.line("s3", eventName + " " + key + " -> " + target(rule));
             }
         }
+    }
+
+    private static String target(NotificationRule rule) {
+        return rule.toQueue() ? rule.queueId() : rule.functionId();
     }
 
     /** A removal's record has no size and no ETag, as S3 sends it. */
