@@ -4,6 +4,7 @@ import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.core.events.EventSink;
 import dev.mediagate.core.events.FileEvent;
 import dev.mediagate.core.events.FileEvents;
+import dev.mediagate.core.files.Deletions;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.MediaKeys.OriginalKey;
@@ -32,10 +33,14 @@ final class LifecyclePublisher {
         this.events = events;
     }
 
-    /** {@code file.ready}, {@code file.rejected} or {@code file.visibility-changed}; nothing once the file is deleted. */
+    /**
+     * {@code file.ready}, {@code file.rejected} or {@code file.visibility-changed}; nothing once the file is deleted: a
+     * run that wrote its manifest after the delete began (it removes it again) must not announce it after
+     * {@code file.deleted}.
+     */
     Optional<FileEvent> manifestWritten(String key) {
         Optional<OriginalKey> file = MediaKeys.parseManifest(key);
-        if (file.isEmpty()) {
+        if (file.isEmpty() || isDeleted(file.get())) {
             return Optional.empty();
         }
         Optional<FileEvent> event = manifest(file.get())
@@ -61,7 +66,7 @@ final class LifecyclePublisher {
      */
     Optional<FileEvent> processingFailed(String key, String etag, String failedAt, String reason) {
         Optional<OriginalKey> file = MediaKeys.parseOriginal(key);
-        if (file.isEmpty() || manifest(file.get()).isPresent()) {
+        if (file.isEmpty() || isDeleted(file.get()) || manifest(file.get()).isPresent()) {
             return Optional.empty();
         }
         Optional<HeadObjectResponse> head = S3Clients.headIfExists(s3, bucket, key);
@@ -74,6 +79,10 @@ final class LifecyclePublisher {
                 head.get().contentLength());
         events.publish(event);
         return Optional.of(event);
+    }
+
+    private boolean isDeleted(OriginalKey file) {
+        return Deletions.isMarked(s3, bucket, file.owner(), file.fileId());
     }
 
     private Optional<Manifest> manifest(OriginalKey file) {

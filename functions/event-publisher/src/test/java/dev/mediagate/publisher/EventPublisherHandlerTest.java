@@ -132,6 +132,19 @@ class EventPublisherHandlerTest {
         assertThat(invoke("eventbridge-resizer-failure.json")).as("a verdict was written after all").isEmpty();
     }
 
+    /** A processing run that wrote its manifest after a DELETE began removes it again; it is never announced. */
+    @Test
+    void aManifestOfAFileWhoseDeleteBeganIsNotAnnounced() throws IOException {
+        putManifest(manifest(null, null));
+        dev.mediagate.core.files.Deletions.mark(s3, LocalS3.BUCKET, new dev.mediagate.core.files.Owner(OWNER),
+                dev.mediagate.core.files.FileId.parse(FILE_ID).orElseThrow());
+        int before = bus.entries().size();
+
+        assertThat(invoke("s3-manifest-created.json")).isEmpty();
+        assertThat(invoke("eventbridge-resizer-failure.json")).isEmpty();
+        assertThat(bus.entries().subList(before, bus.entries().size())).isEmpty();
+    }
+
     @Test
     void anEventTheBusRefusesFailsTheInvocationSoLambdaRetriesIt() {
         putManifest(manifest(null, null));

@@ -4,6 +4,7 @@ import dev.mediagate.core.events.EventSink;
 import dev.mediagate.core.events.FileEvents;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.upload.Filenames;
+import dev.mediagate.core.files.Deletions;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.MediaKeys.OriginalKey;
@@ -44,8 +45,32 @@ import software.amazon.awssdk.services.s3.model.Tagging;
  * later change of visibility never has to read what the CDN serves. Bad files end as a {@code rejected} manifest; S3
  * trouble throws, so Lambda retries, and since the manifest is written only after every variant, a failure never
  * leaves a manifest behind.
+ *
+ * <p>A run never undoes a {@code DELETE} or a visibility change that happened while it ran, or before a repeated run
+ * started: it announces nothing for a file marked deleted, writes its manifest only where none is (or only over the one
+ * it read), takes the visibility of the manifest that stands over the upload's, removes the public copies it wrote when
+ * the manifest that won says private, and after its last write removes everything it wrote if the file was deleted
+ * meanwhile (see {@link Deletions}).
  */
 final class MediaProcessor {
+
+    /** The points between a run's steps where a test stands in for a request arriving at that moment. */
+    enum Step {
+        /** The original is read and judged; nothing is written yet. */
+        ORIGINAL_READ,
+        /** Every variant (and public copy) is written; the manifest is not. */
+        VARIANTS_WRITTEN,
+        /** The manifest write is done, or was refused because another writer came first. */
+        MANIFEST_WRITTEN
+    }
+
+    /** Called as a run reaches each {@link Step}; nothing in production. */
+    @FunctionalInterface
+    interface Checkpoints {
+        Checkpoints NONE = (step, file) -> { };
+
+        void reached(Step step, OriginalKey file);
+    }
 
     static final String VARIANT_CACHE_CONTROL = "public, max-age=31536000, immutable";
     static final String REJECTED_TAG = "mediagate-status";
@@ -58,9 +83,16 @@ final class MediaProcessor {
     private final Clock clock;
     private final Metrics metrics;
     private final EventSink events;
+    private final Checkpoints checkpoints;
 
     MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
             EventSink events) {
+        this(s3, bucket, maxImageBytes, pipeline, clock, metrics, events, Checkpoints.NONE);
+    }
+
+    MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
+            EventSink events, Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.s3 = s3;
         this.bucket = bucket;
         this.maxImageBytes = maxImageBytes;
@@ -88,25 +120,45 @@ final class MediaProcessor {
             return ProcessingResult.skipped(key, "the original no longer exists");
         }
         String etag = unquote(head.get().eTag());
-        String manifestKey = MediaKeys.manifest(original.get().owner(), original.get().fileId());
-        Optional<Manifest> existing = readManifest(manifestKey);
-        if (existing.isPresent() && etag.equals(existing.get().source().etag())) {
+        OriginalKey file = original.get();
+        String manifestKey = MediaKeys.manifest(file.owner(), file.fileId());
+        Optional<Manifest.Stored> existing = readStoredManifest(manifestKey);
+        if (existing.isPresent() && etag.equals(existing.get().manifest().source().etag())) {
             return ProcessingResult.skipped(key, "already processed");
         }
+        if (isDeleted(file)) {
+            return ProcessingResult.skipped(key, "the file was deleted");
+        }
+        // The manifest that stands (a PATCH may have changed it since the upload) decides who sees the file, not the
+        // visibility the upload was signed with.
+        Visibility visibility = existing.map(stored -> stored.manifest().visibilityValue())
+                .orElseGet(() -> Visibility.fromStored(head.get().metadata().get("visibility")));
         // Announced on every attempt until processing ends (a retry repeats it with the same id); the manifest's own
         // S3 notification announces the verdict.
-        events.publish(FileEvents.uploaded(original.get().owner(), original.get().fileId(), etag,
-                head.get().lastModified().truncatedTo(ChronoUnit.SECONDS).toString(),
-                Visibility.fromStored(head.get().metadata().get("visibility")).code(),
+        events.publish(FileEvents.uploaded(file.owner(), file.fileId(), etag,
+                head.get().lastModified().truncatedTo(ChronoUnit.SECONDS).toString(), visibility.code(),
                 Filenames.percentDecode(head.get().metadata().getOrDefault("filename", "")), head.get().contentType(),
                 head.get().contentLength()));
         long started = System.nanoTime();
-        Visibility visibility = Visibility.fromStored(head.get().metadata().get("visibility"));
-        Manifest manifest = build(original.get(), key, etag, head.get(), visibility).withVisibility(visibility, false, null);
+        List<String> written = new ArrayList<>();
+        Manifest manifest = build(file, key, etag, head.get(), visibility, written).withVisibility(visibility, false, null);
+        checkpoints.reached(Step.VARIANTS_WRITTEN, file);
         if (!manifest.isReady()) {
             tagRejected(key);
         }
-        putManifest(manifestKey, manifest);
+        boolean manifestWritten = Manifest.putIfUnchanged(s3, bucket, manifestKey, manifest, existing).isPresent();
+        checkpoints.reached(Step.MANIFEST_WRITTEN, file);
+        if (!manifestWritten) {
+            withdrawPublicCopies(file, written);
+        }
+        if (isDeleted(file)) {
+            removeEverything(file);
+            log.atInfo().addKeyValue("fileId", file.fileId().value()).log("deleted while processing: what this run wrote is removed");
+            return ProcessingResult.skipped(key, "the file was deleted while it was processed");
+        }
+        if (!manifestWritten) {
+            return ProcessingResult.skipped(key, "another run or a change wrote the manifest first: it stands");
+        }
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (manifest.isReady()) {
             metrics.put(Map.of(), "Count", Map.of("VariantsMade", manifest.variants().size()));
@@ -115,8 +167,8 @@ final class MediaProcessor {
             metrics.count("Rejections", Map.of("Reason", manifest.reason()));
         }
         log.atInfo()
-                .addKeyValue("fileId", original.get().fileId().value())
-                .addKeyValue("owner", original.get().owner().value())
+                .addKeyValue("fileId", file.fileId().value())
+                .addKeyValue("owner", file.owner().value())
                 .addKeyValue("status", manifest.status())
                 .addKeyValue("reason", manifest.reason())
                 .addKeyValue("variants", manifest.variants().size())
@@ -135,6 +187,9 @@ final class MediaProcessor {
         if (head.isEmpty()) {
             return ProcessingResult.skipped(key, "gave up on an object that is not an original any more");
         }
+        if (isDeleted(original.get())) {
+            return ProcessingResult.skipped(key, "gave up on a file that was deleted meanwhile");
+        }
         if (readableManifest(MediaKeys.manifest(original.get().owner(), original.get().fileId())).isPresent()) {
             return ProcessingResult.skipped(key, "the manifest was written before the failure: its verdict stands");
         }
@@ -147,7 +202,8 @@ final class MediaProcessor {
         return new ProcessingResult(key, "failed", "gave up: " + cause.getClass().getSimpleName());
     }
 
-    private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head, Visibility visibility) {
+    private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head, Visibility visibility,
+            List<String> written) {
         long size = head.contentLength();
         Optional<FileType> declared = FileType.fromMimeType(head.contentType());
         String filename = Filenames.percentDecode(head.metadata().getOrDefault("filename", ""));
@@ -170,6 +226,7 @@ final class MediaProcessor {
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + key + " from S3 failed", e);
         }
+        checkpoints.reached(Step.ORIGINAL_READ, original);
         return switch (outcome) {
             case MediaOutcome.Rejected rejected -> {
                 log.atInfo().addKeyValue("fileId", original.fileId().value()).addKeyValue("detail", rejected.detail())
@@ -178,7 +235,7 @@ final class MediaProcessor {
             }
             case MediaOutcome.Document document -> manifest(original.fileId(), Manifest.READY, null, bare, Map.of(), null);
             case MediaOutcome.Image image -> {
-                Map<String, Manifest.VariantEntry> variants = writeVariants(original, image, visibility);
+                Map<String, Manifest.VariantEntry> variants = writeVariants(original, image, visibility, written);
                 Manifest.Source source = new Manifest.Source(key, etag, filename, head.contentType(), size, image.width(), image.height(),
                         image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null);
                 yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder())
@@ -190,11 +247,11 @@ final class MediaProcessor {
     /**
      * All variants or none: when a write fails, the ones already written are removed before the error goes up, so the
      * bucket holds nothing beyond the original until a retry writes the full set (a killed process leaves some behind,
-     * which the retry overwrites).
+     * which the retry overwrites). {@code written} collects every key written.
      */
-    private Map<String, Manifest.VariantEntry> writeVariants(OriginalKey original, MediaOutcome.Image image, Visibility visibility) {
+    private Map<String, Manifest.VariantEntry> writeVariants(OriginalKey original, MediaOutcome.Image image, Visibility visibility,
+            List<String> written) {
         Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
-        List<String> written = new ArrayList<>();
         try {
             for (MediaOutcome.Variant variant : image.variants()) {
                 String variantKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(), variant.type().extension());
@@ -243,9 +300,47 @@ final class MediaProcessor {
         return made.withRecipe(Recipe.expectedFor(made, pipeline.recipeConfig(), null));
     }
 
-    private void putManifest(String manifestKey, Manifest manifest) {
-        s3.putObject(put -> put.bucket(bucket).key(manifestKey).contentType("application/json").cacheControl("no-cache"),
-                RequestBody.fromBytes(manifest.toJson()));
+    private boolean isDeleted(OriginalKey file) {
+        return Deletions.isMarked(s3, bucket, file.owner(), file.fileId());
+    }
+
+    /**
+     * This run lost its manifest write to another writer (an earlier run, possibly followed by a visibility change): the
+     * manifest that stands says who sees the file. The public copies this run wrote go unless it says public; if it
+     * turned public while they were being removed (a PATCH publishing at that moment), they are copied again from the
+     * private variants, as that PATCH did, so a public manifest never points at a removed copy.
+     */
+    private void withdrawPublicCopies(OriginalKey file, List<String> written) {
+        List<String> published = written.stream().filter(key -> key.startsWith(MediaKeys.PUBLIC_PREFIX)).toList();
+        String manifestKey = MediaKeys.manifest(file.owner(), file.fileId());
+        if (published.isEmpty() || readableManifest(manifestKey).filter(MediaProcessor::isPublished).isPresent()) {
+            return;
+        }
+        published.forEach(this::delete);
+        Optional<Manifest> after = readableManifest(manifestKey).filter(MediaProcessor::isPublished);
+        after.ifPresent(manifest -> manifest.variants().values().stream().flatMap(variant -> variant.keys().stream())
+                .filter(key -> key.startsWith(MediaKeys.PUBLIC_PREFIX))
+                .forEach(key -> s3.copyObject(copy -> copy.sourceBucket(bucket).sourceKey(MediaKeys.unpublished(key))
+                        .destinationBucket(bucket).destinationKey(key))));
+        log.atInfo().addKeyValue("fileId", file.fileId().value()).addKeyValue("removed", published.size())
+                .log("the manifest that stands is private: this run's public copies are removed");
+    }
+
+    private static boolean isPublished(Manifest manifest) {
+        return manifest.visibilityValue() == Visibility.PUBLIC && !manifest.isUnpublishPending();
+    }
+
+    /** The file was deleted while this run wrote: everything under its variants and public prefixes goes. */
+    private void removeEverything(OriginalKey file) {
+        for (String prefix : List.of(MediaKeys.publicPrefix(file.owner(), file.fileId()),
+                MediaKeys.variantsPrefix(file.owner(), file.fileId()))) {
+            s3.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix)).contents()
+                    .forEach(object -> delete(object.key()));
+        }
+    }
+
+    private void delete(String key) {
+        s3.deleteObject(delete -> delete.bucket(bucket).key(key));
     }
 
     /**
@@ -257,6 +352,10 @@ final class MediaProcessor {
             s3.putObjectTagging(PutObjectTaggingRequest.builder().bucket(bucket).key(key).tagging(Tagging.builder()
                     .tagSet(Tag.builder().key(REJECTED_TAG).value(Manifest.REJECTED).build()).build()).build());
         } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                // The original was deleted meanwhile: there is nothing left to expire.
+                return;
+            }
             if (e.statusCode() != 501) {
                 throw e;
             }
@@ -270,6 +369,10 @@ final class MediaProcessor {
 
     private Optional<Manifest> readManifest(String manifestKey) {
         return Manifest.read(s3, bucket, manifestKey);
+    }
+
+    private Optional<Manifest.Stored> readStoredManifest(String manifestKey) {
+        return Manifest.readStored(s3, bucket, manifestKey);
     }
 
     private Optional<Manifest> readableManifest(String manifestKey) {

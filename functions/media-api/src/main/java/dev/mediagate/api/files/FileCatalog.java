@@ -1,6 +1,7 @@
 package dev.mediagate.api.files;
 
 import dev.mediagate.core.aws.S3Clients;
+import dev.mediagate.core.files.Deletions;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
@@ -11,7 +12,6 @@ import dev.mediagate.core.upload.UploadConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -42,9 +42,26 @@ public class FileCatalog {
     public record Original(String filename, String contentType, long size, Visibility visibility) {
     }
 
-    void putManifest(Owner owner, FileId fileId, Manifest manifest) {
-        s3.putObject(put -> put.bucket(bucket).key(MediaKeys.manifest(owner, fileId)).contentType("application/json")
-                .cacheControl("no-cache"), RequestBody.fromBytes(manifest.toJson()));
+    /** The manifest with its ETag, for a change that must replace exactly what it read. */
+    Optional<Manifest.Stored> storedManifest(Owner owner, FileId fileId) {
+        return Manifest.readStored(s3, bucket, MediaKeys.manifest(owner, fileId));
+    }
+
+    /** Empty when the manifest is no longer the one read: another change, a processing run or a delete came first. */
+    Optional<Manifest.Stored> replaceManifest(Owner owner, FileId fileId, Manifest.Stored read, Manifest manifest) {
+        return Manifest.putIfUnchanged(s3, bucket, MediaKeys.manifest(owner, fileId), manifest, Optional.of(read));
+    }
+
+    void markDeleted(Owner owner, FileId fileId) {
+        Deletions.mark(s3, bucket, owner, fileId);
+    }
+
+    boolean isDeleted(Owner owner, FileId fileId) {
+        return Deletions.isMarked(s3, bucket, owner, fileId);
+    }
+
+    boolean exists(String key) {
+        return S3Clients.headIfExists(s3, bucket, key).isPresent();
     }
 
     /** A server-side copy: the bytes never leave S3, Content-Type and Cache-Control come along. */

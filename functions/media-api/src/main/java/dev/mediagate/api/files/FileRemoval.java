@@ -8,9 +8,10 @@ import dev.mediagate.core.files.Visibility;
 import java.util.List;
 
 /**
- * {@code DELETE}: share links first (they stop working at once), then the published copies and their CDN copies, the
- * variants with the manifest, the original last. A removal that died half-way is finished by the next {@code DELETE}:
- * whatever is left of the file is still found.
+ * {@code DELETE}: the deletion marker first (a processing run in flight then removes what it writes), share links next
+ * (they stop working at once), then the published copies and their CDN copies, the variants with the manifest, the
+ * original last. A removal that died half-way is finished by the next {@code DELETE}: whatever is left of the file is
+ * still found.
  */
 class FileRemoval {
 
@@ -32,6 +33,8 @@ class FileRemoval {
         if (!originalExists && published.isEmpty() && variants.isEmpty()) {
             return false;
         }
+        // First: from here on no processing run announces or keeps anything of this file (see Deletions).
+        catalog.markDeleted(owner, fileId);
         attachments.forEach(attachment -> attachment.deleteAll(owner, fileId));
         boolean wasPublished = !published.isEmpty() || catalog.manifest(owner, fileId)
                 .map(manifest -> manifest.visibilityValue() == Visibility.PUBLIC || manifest.isUnpublishPending())

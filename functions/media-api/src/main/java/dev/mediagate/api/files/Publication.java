@@ -11,6 +11,7 @@ import dev.mediagate.core.files.Visibility;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +22,16 @@ import org.slf4j.LoggerFactory;
  * never handed out before it serves. Unpublishing first points the manifest back, marked pending, then deletes the
  * published copies, invalidates them at the CDN and clears the mark. Each step can be repeated: a change that died
  * half-way is finished by the next request for the same visibility.
+ *
+ * <p>Every manifest write replaces exactly the manifest it read ({@code If-Match}): when a processing run, another
+ * change or a delete came in between, the change starts again from what stands, so it is never undone by a write
+ * based on an older state. A change that ends to find the file deleted removes the public copies it made.
  */
 class Publication {
 
     private static final Logger log = LoggerFactory.getLogger(Publication.class);
+    /** Changes of one file racing each other: each lost attempt means another writer finished in between. */
+    static final int ATTEMPTS = 3;
 
     private final FileCatalog catalog;
     private final CdnInvalidator invalidator;
@@ -48,43 +55,67 @@ class Publication {
 
     /** The manifest after the change; 404 without a file, 409 while it is not ready. */
     Manifest change(Owner owner, FileId fileId, Visibility target) {
-        Manifest current = catalog.manifest(owner, fileId).orElseThrow(() -> catalog.original(owner, fileId).isPresent()
-                ? new ConflictException("The file is still being processed; its visibility can change once it is ready.")
-                : new NotFoundException());
-        if (!current.isReady()) {
-            throw new ConflictException("The file was rejected; only a ready file's visibility can change.");
-        }
-        Manifest changed = target == Visibility.PUBLIC ? publish(owner, fileId, current) : unpublish(owner, fileId, current);
-        if (current.visibilityValue() != target) {
-            log.atInfo().addKeyValue("fileId", fileId.value()).addKeyValue("visibility", target.code()).log("visibility changed");
-        }
-        return changed;
-    }
-
-    private Manifest publish(Owner owner, FileId fileId, Manifest current) {
-        if (current.visibilityValue() == Visibility.PUBLIC && !current.isUnpublishPending()) {
-            return current;
-        }
-        for (Manifest.VariantEntry variant : current.variants().values()) {
-            for (String key : variant.keys()) {
-                String privateKey = MediaKeys.unpublished(key);
-                catalog.copy(privateKey, MediaKeys.published(privateKey));
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Manifest.Stored read = catalog.storedManifest(owner, fileId).orElseThrow(() -> catalog.original(owner, fileId).isPresent()
+                    ? new ConflictException("The file is still being processed; its visibility can change once it is ready.")
+                    : new NotFoundException());
+            Manifest current = read.manifest();
+            if (!current.isReady()) {
+                throw new ConflictException("The file was rejected; only a ready file's visibility can change.");
             }
+            Optional<Manifest> changed = target == Visibility.PUBLIC ? publish(owner, fileId, read) : unpublish(owner, fileId, read);
+            if (catalog.isDeleted(owner, fileId)) {
+                // A DELETE began meanwhile and may have listed public/ before this change copied into it.
+                catalog.deleteAll(catalog.keysUnder(MediaKeys.publicPrefix(owner, fileId)));
+                throw new NotFoundException();
+            }
+            if (changed.isPresent()) {
+                if (current.visibilityValue() != target) {
+                    log.atInfo().addKeyValue("fileId", fileId.value()).addKeyValue("visibility", target.code()).log("visibility changed");
+                }
+                return changed.get();
+            }
+            log.atInfo().addKeyValue("fileId", fileId.value()).addKeyValue("attempt", attempt)
+                    .log("the manifest changed during a visibility change: starting again from what stands");
         }
-        Manifest published = current.withVisibility(Visibility.PUBLIC, false, now(), newChangeId());
-        catalog.putManifest(owner, fileId, published);
-        return published;
+        throw new ConflictException("The file kept changing while its visibility was being changed; send the request again.");
     }
 
-    private Manifest unpublish(Owner owner, FileId fileId, Manifest current) {
+    /** Empty when the manifest read is no longer the one that stands. */
+    private Optional<Manifest> publish(Owner owner, FileId fileId, Manifest.Stored read) {
+        Manifest current = read.manifest();
+        if (current.visibilityValue() == Visibility.PUBLIC && !current.isUnpublishPending()) {
+            return Optional.of(current);
+        }
+        List<String> publishedKeys = current.variants().values().stream().flatMap(variant -> variant.keys().stream())
+                .map(key -> MediaKeys.published(MediaKeys.unpublished(key))).toList();
+        publishedKeys.forEach(key -> catalog.copy(MediaKeys.unpublished(key), key));
+        Manifest published = current.withVisibility(Visibility.PUBLIC, false, now(), newChangeId());
+        if (catalog.replaceManifest(owner, fileId, read, published).isEmpty()) {
+            return Optional.empty();
+        }
+        // A processing run that lost its manifest write to a private manifest removes the public copies it wrote, and
+        // may have done so while these were being made: any missing now is copied again.
+        publishedKeys.stream().filter(key -> !catalog.exists(key)).forEach(key -> catalog.copy(MediaKeys.unpublished(key), key));
+        return Optional.of(published);
+    }
+
+    /** Empty when the manifest read is no longer the one that stands. */
+    private Optional<Manifest> unpublish(Owner owner, FileId fileId, Manifest.Stored read) {
+        Manifest current = read.manifest();
         // A new change, or the one a pending manifest records, finished now: it keeps its time and id.
         boolean startsAChange = current.visibilityValue() == Visibility.PUBLIC;
         String changedAt = startsAChange ? now() : current.visibilityChangedAt();
         String changeId = startsAChange ? newChangeId() : current.visibilityChangeId();
-        Manifest pending = current.withVisibility(Visibility.PRIVATE, true, changedAt, changeId);
-        boolean wasPublished = current.visibilityValue() == Visibility.PUBLIC || current.isUnpublishPending();
-        if (current.visibilityValue() == Visibility.PUBLIC) {
-            catalog.putManifest(owner, fileId, pending);
+        boolean wasPublished = startsAChange || current.isUnpublishPending();
+        Manifest.Stored base = read;
+        if (startsAChange) {
+            Optional<Manifest.Stored> pending = catalog.replaceManifest(owner, fileId, read,
+                    current.withVisibility(Visibility.PRIVATE, true, changedAt, changeId));
+            if (pending.isEmpty()) {
+                return Optional.empty();
+            }
+            base = pending.get();
         }
         // Also finds copies a publication that died before its manifest was written left behind.
         List<String> published = catalog.keysUnder(MediaKeys.publicPrefix(owner, fileId));
@@ -93,9 +124,9 @@ class Publication {
             invalidator.invalidatePublished(owner, fileId);
         }
         Manifest done = current.withVisibility(Visibility.PRIVATE, false, changedAt, changeId);
-        if (wasPublished) {
-            catalog.putManifest(owner, fileId, done);
+        if (wasPublished && catalog.replaceManifest(owner, fileId, base, done).isEmpty()) {
+            return Optional.empty();
         }
-        return done;
+        return Optional.of(done);
     }
 }

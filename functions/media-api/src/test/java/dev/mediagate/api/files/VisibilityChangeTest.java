@@ -1,8 +1,10 @@
 package dev.mediagate.api.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mediagate.api.cdn.CdnInvalidator;
+import dev.mediagate.api.web.NotFoundException;
 import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.events.FileEvent;
 import dev.mediagate.core.events.FileEvents;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -87,6 +90,46 @@ class VisibilityChangeTest {
 
         assertThat(manifest().isUnpublishPending()).isFalse();
         assertThat(FileEvents.fromManifest(OWNER, FILE_ID, manifest(), "https://cdn.example").id()).isEqualTo(pendingEventId);
+    }
+
+    @Test
+    void aChangeThatFindsTheFileBeingDeletedLeavesNoPublicCopyAndIsNotFound() {
+        catalog.markDeleted(OWNER, FILE_ID);
+
+        assertThatThrownBy(() -> publication.change(OWNER, FILE_ID, Visibility.PUBLIC)).isInstanceOf(NotFoundException.class);
+        assertThat(keys()).noneMatch(key -> key.startsWith("public/"));
+    }
+
+    /** A DELETE runs between this change's read of the manifest and its write: the change writes nothing back. */
+    @Test
+    void aChangeNeverWritesOverAManifestItDidNotRead() {
+        List<String> interleaved = new ArrayList<>();
+        FileCatalog racing = new FileCatalog(s3, UploadConfig.from(new Settings(System::getProperty))) {
+            @Override
+            Optional<Manifest.Stored> replaceManifest(Owner owner, FileId fileId, Manifest.Stored read, Manifest manifest) {
+                if (interleaved.isEmpty()) {
+                    // FileRemoval's S3 effects: the marker first, then every key of the file.
+                    markDeleted(owner, fileId);
+                    deleteAll(keysUnder("public/"));
+                    deleteAll(keysUnder("variants/"));
+                    deleteAll(keysUnder("originals/"));
+                    interleaved.add("deleted");
+                }
+                return super.replaceManifest(owner, fileId, read, manifest);
+            }
+        };
+        Publication publishing = new Publication(racing, new CdnInvalidator(cloudFront(), CloudFrontInvalidations.DISTRIBUTION_ID,
+                frozen), frozen);
+
+        assertThatThrownBy(() -> publishing.change(OWNER, FILE_ID, Visibility.PUBLIC)).isInstanceOf(NotFoundException.class);
+
+        assertThat(interleaved).hasSize(1);
+        // Written without its condition, the manifest of a deleted file would be back, for good.
+        assertThat(keys()).containsExactly("deletions/" + OWNER.value() + "/" + FILE_ID.value());
+    }
+
+    private List<String> keys() {
+        return s3.listObjectsV2Paginator(l -> l.bucket(LocalS3.BUCKET)).contents().stream().map(S3Object::key).toList();
     }
 
     private Manifest manifest() {

@@ -164,6 +164,43 @@ public record Manifest(int version, String fileId, String status, String reason,
         }
     }
 
+    /** A manifest as read, with the ETag a conditional write names to replace exactly this one. */
+    public record Stored(Manifest manifest, String etag) {
+    }
+
+    /** The manifest stored at {@code key} with its ETag; empty when there is none (yet, or any more). */
+    public static Optional<Stored> readStored(S3Client s3, String bucket, String key) {
+        try {
+            var response = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key));
+            return Optional.of(new Stored(fromJson(response.asByteArray()), response.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Writes {@code manifest} only over the one that was read ({@code If-Match} its ETag), or only where there is none
+     * ({@code If-None-Match: *}) when {@code replacing} is empty; answers it as stored, with its new ETag. Empty when
+     * another writer came first: S3 answers 412 to a failed condition, 409 to a conditional write that raced another,
+     * and 404 to {@code If-Match} on a key that is gone (S3 User Guide, "How to prevent object overwrites with
+     * conditional writes"); the caller reads again.
+     */
+    public static Optional<Stored> putIfUnchanged(S3Client s3, String bucket, String key, Manifest manifest,
+            Optional<Stored> replacing) {
+        try {
+            var response = s3.putObject(put -> {
+                put.bucket(bucket).key(key).contentType("application/json").cacheControl("no-cache");
+                replacing.ifPresentOrElse(stored -> put.ifMatch(stored.etag()), () -> put.ifNoneMatch("*"));
+            }, software.amazon.awssdk.core.sync.RequestBody.fromBytes(manifest.toJson()));
+            return Optional.of(new Stored(manifest, response.eTag()));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** The manifest stored at {@code key}; empty when there is none (yet, or any more). */
     public static Optional<Manifest> read(S3Client s3, String bucket, String key) {
         try {

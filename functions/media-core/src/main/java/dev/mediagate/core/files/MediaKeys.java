@@ -10,6 +10,8 @@ public final class MediaKeys {
     public static final String PUBLIC_PREFIX = "public/";
     public static final String SHARES_PREFIX = "shares/";
     public static final String UPLOADS_PREFIX = "uploads/";
+    /** Deletion markers: never served, expired by a lifecycle rule a day after a delete. */
+    public static final String DELETIONS_PREFIX = "deletions/";
     public static final String MANIFEST_NAME = "manifest.json";
 
     private MediaKeys() {
@@ -68,6 +70,11 @@ public final class MediaKeys {
     /** What the API keeps of a multipart upload in progress: its id, size and part size. */
     public static String multipartUpload(Owner owner, FileId fileId) {
         return UPLOADS_PREFIX + owner.value() + "/" + fileId.value() + ".json";
+    }
+
+    /** Written first by a delete, so a processing run still in flight sees that the file is gone for good. */
+    public static String deletionMarker(Owner owner, FileId fileId) {
+        return DELETIONS_PREFIX + owner.value() + "/" + fileId.value();
     }
 
     public static String manifest(Owner owner, FileId fileId) {
