@@ -32,7 +32,7 @@ class TemplateTest {
             for (Object resource : list(statement.get("Resource"))) {
                 String arn = template.resolve(resource);
                 if (actions.contains("s3:PutObject")) {
-                    assertThat(arn).as("PutObject resource").matches(".*/(originals/\\*|variants/\\*/manifest\\.json|shares/\\*|uploads/\\*|public/\\*)");
+                    assertThat(arn).as("PutObject resource").matches(".*/(originals/\\*|variants/\\*/manifest\\.json|shares/\\*|uploads/\\*|public/\\*|deletions/\\*)");
                 }
                 if (actions.contains("s3:PutObject") && arn.endsWith("/public/*")) {
                     assertThat(template.resolve(map(map(statement.get("Condition")).get("StringLike")).get("s3:x-amz-copy-source")))
@@ -50,7 +50,7 @@ class TemplateTest {
     }
 
     @Test
-    void theResizerCanOnlyWriteUnderVariantsAndPublicAndOnlyReadOriginalsAndManifests() {
+    void theResizerCanOnlyWriteUnderVariantsAndPublicAndOnlyReadOriginalsVariantsAndDeletionMarkers() {
         for (Map<String, Object> statement : s3Statements("ImageResizerFunction")) {
             List<Object> actions = list(statement.get("Action"));
             for (Object resource : list(statement.get("Resource"))) {
@@ -59,7 +59,7 @@ class TemplateTest {
                     assertThat(arn).as("write resource").matches(".*/(variants|public)/\\*");
                 }
                 if (actions.contains("s3:GetObject")) {
-                    assertThat(arn).matches(".*/(originals/\\*|variants/\\*/manifest\\.json)");
+                    assertThat(arn).matches(".*/(originals/\\*|variants/\\*|deletions/\\*)");
                 }
             }
         }
@@ -87,7 +87,8 @@ class TemplateTest {
     @Test
     void rejectedOriginalsAndUnfinishedUploadsExpireAndEveryFailureRaisesAnAlarm() {
         String lifecycle = template.properties("MediaBucket").get("LifecycleConfiguration").toString();
-        assertThat(lifecycle).contains("AbortIncompleteMultipartUpload").contains("mediagate-status").contains("NoncurrentVersionExpiration");
+        assertThat(lifecycle).contains("AbortIncompleteMultipartUpload").contains("mediagate-status").contains("NoncurrentVersionExpiration")
+                .contains("Prefix=deletions/");
         assertThat(template.logicalIdsOfType("AWS::CloudWatch::Alarm"))
                 .contains("ResizerFailuresAlarm", "ResizerErrorsAlarm", "ApiServerErrorsAlarm");
         assertThat(template.properties("ResizerFailuresAlarm").get("Dimensions").toString()).contains("ResizerFailureQueue");
@@ -193,7 +194,7 @@ class TemplateTest {
                 if (list(statement.get("Action")).contains("s3:ListBucket")) {
                     assertThat(arn).isEqualTo("arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName")));
                 } else {
-                    assertThat(arn).matches(".*/(originals|variants|public|shares|uploads)/(\\*|\\*/manifest\\.json)");
+                    assertThat(arn).matches(".*/(originals|variants|public|shares|uploads|deletions)/(\\*|\\*/manifest\\.json)");
                 }
             }
         }

@@ -60,10 +60,6 @@ public class FileCatalog {
         return Deletions.isMarked(s3, bucket, owner, fileId);
     }
 
-    boolean exists(String key) {
-        return S3Clients.headIfExists(s3, bucket, key).isPresent();
-    }
-
     /** A server-side copy: the bytes never leave S3, Content-Type and Cache-Control come along. */
     void copy(String sourceKey, String destinationKey) {
         s3.copyObject(c -> c.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(destinationKey));

@@ -95,8 +95,10 @@ class Publication {
             return Optional.empty();
         }
         // A processing run that lost its manifest write to a private manifest removes the public copies it wrote, and
-        // may have done so while these were being made: any missing now is copied again.
-        publishedKeys.stream().filter(key -> !catalog.exists(key)).forEach(key -> catalog.copy(MediaKeys.unpublished(key), key));
+        // may have done so while these were being made: any missing now is copied again. Listed, not read: only the
+        // CDN reads public/.
+        List<String> present = catalog.keysUnder(MediaKeys.publicPrefix(owner, fileId));
+        publishedKeys.stream().filter(key -> !present.contains(key)).forEach(key -> catalog.copy(MediaKeys.unpublished(key), key));
         return Optional.of(published);
     }
 
