@@ -153,7 +153,7 @@ class ConcurrentChangesTest {
                 dev.mediagate.core.metrics.Metrics.toStandardOutput("image-resizer"), dev.mediagate.events.EventBus.from(settings),
                 checkpoints);
         try {
-            return JSON.readTree(new ImageResizerHandler(processor).handleRequest(S3Events.event("s3-object-created.json"), null)).get(0);
+            return JSON.readTree(new ImageResizerHandler(processor).handle(S3Events.event("s3-object-created.json"))).get(0);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
