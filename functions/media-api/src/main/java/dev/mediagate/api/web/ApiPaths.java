@@ -1,6 +1,10 @@
 package dev.mediagate.api.web;
 
-/** The path families that are answered differently before any controller runs. */
+/**
+ * The route families that are answered differently before any controller runs, decided on the route key API Gateway
+ * matched ({@code GET /shared/{token}}), never on the raw path: {@code /links;x}, {@code /link%73} or a trailing
+ * slash reach a controller through Spring's own decoding and matching, and must not skip a check on the way.
+ */
 public final class ApiPaths {
 
     /** Share links: no token, no owner. */
@@ -12,8 +16,12 @@ public final class ApiPaths {
     private ApiPaths() {
     }
 
-    /** The routes that need the service scope. */
-    static boolean isServiceRoute(String path) {
+    /** The one route without a token. */
+    static final String SHARE_ROUTE_KEY = "GET " + SHARED_PREFIX + "{token}";
+
+    /** The routes that need the service scope, by route key ({@code METHOD /path/{param}}). */
+    static boolean isServiceRoute(String routeKey) {
+        String path = routeKey.substring(routeKey.indexOf(' ') + 1);
         return path.startsWith(OWNERS_PREFIX) || path.equals(LINKS);
     }
 }

@@ -20,7 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses any event without the JWT claims API Gateway's authorizer adds (defence in depth behind the authorizer),
  * derives the {@link Owner} from {@code iss} + {@code sub}, refuses the service routes to a token without the service
- * scope (as the route's {@code AuthorizationScopes} do), and writes one access-log line per request, naming the route
+ * scope (as the route's {@code AuthorizationScopes} do), all decided on the event's route key (never the raw path,
+ * see {@link ApiPaths}), and writes one access-log line per request, naming the route
  * key and never the path (a share link's path is its secret). Share links
  * ({@code /shared/…}) carry no token: they are answered without an owner, never cached, never sent on as a referrer.
  */
@@ -28,6 +29,8 @@ final class CallerFilter extends OncePerRequestFilter {
 
     static final String OWNER_ATTRIBUTE = Owner.class.getName();
     static final String SERVICE_ATTRIBUTE = CallerFilter.class.getName() + ".service";
+    /** The route key the checks above were decided on; {@link RouteKeyCheck} holds the matched handler to it. */
+    static final String ROUTE_KEY_ATTRIBUTE = CallerFilter.class.getName() + ".routeKey";
     /** Every request body of this API is a few hundred bytes of JSON; anything far larger is refused unread. */
     static final long MAX_BODY_BYTES = 16 * 1024;
     private static final Logger log = LoggerFactory.getLogger("mediagate.access");
@@ -45,9 +48,13 @@ final class CallerFilter extends OncePerRequestFilter {
         Optional<HttpApiV2ProxyRequestContext> context = httpApiContext(request);
         context.map(HttpApiV2ProxyRequestContext::getRequestId).ifPresent(id -> MDC.put("requestId", id));
         Optional<Owner> owner = context.flatMap(CallerFilter::owner);
-        String path = request.getRequestURI();
+        Optional<String> routeKey = context.map(HttpApiV2ProxyRequestContext::getRouteKey).filter(key -> key.contains(" /"));
         try {
-            if (path.startsWith(ApiPaths.SHARED_PREFIX)) {
+            if (routeKey.isEmpty()) {
+                // API Gateway names the route it matched in every event; without one nothing says which checks apply.
+                writeProblem(response, HttpServletResponse.SC_NOT_FOUND, "Not Found", "No such route.");
+            } else if (routeKey.get().equals(ApiPaths.SHARE_ROUTE_KEY)) {
+                request.setAttribute(ROUTE_KEY_ATTRIBUTE, routeKey.get());
                 response.setHeader("Cache-Control", "private, no-store");
                 response.setHeader("Referrer-Policy", "no-referrer");
                 chain.doFilter(request, response);
@@ -56,13 +63,14 @@ final class CallerFilter extends OncePerRequestFilter {
             } else if (request.getContentLengthLong() > MAX_BODY_BYTES) {
                 writeProblem(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Payload Too Large",
                         "The request body must be at most " + MAX_BODY_BYTES + " bytes.");
-            } else if (ApiPaths.isServiceRoute(path) && !hasScope(context.get(), serviceScope)) {
+            } else if (ApiPaths.isServiceRoute(routeKey.get()) && !hasScope(context.get(), serviceScope)) {
                 writeProblem(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden",
                         "This route is for service callers: the token needs the service scope.");
             } else {
                 MDC.put("owner", owner.get().value());
+                request.setAttribute(ROUTE_KEY_ATTRIBUTE, routeKey.get());
                 request.setAttribute(OWNER_ATTRIBUTE, owner.get());
-                request.setAttribute(SERVICE_ATTRIBUTE, ApiPaths.isServiceRoute(path));
+                request.setAttribute(SERVICE_ATTRIBUTE, ApiPaths.isServiceRoute(routeKey.get()));
                 chain.doFilter(request, response);
             }
         } finally {

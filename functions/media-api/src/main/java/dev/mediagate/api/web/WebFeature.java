@@ -19,6 +19,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** What every route shares: JSON, the caller's identity, problem+json errors and one access-log line per request. */
@@ -57,6 +58,11 @@ public class WebFeature implements WebMvcConfigurer {
             throw new ConfigurationException("SERVICE_SCOPE", "must be one scope token (printable ASCII, no space, quote or backslash)");
         }
         return scope;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new RouteKeyCheck());
     }
 
     @Override
