@@ -1,6 +1,7 @@
 package dev.mediagate.imaging;
 
 import dev.mediagate.core.files.FileType;
+import dev.mediagate.core.files.Recipe;
 import dev.mediagate.imaging.MediaOutcome.Alternate;
 import dev.mediagate.imaging.MediaOutcome.Image;
 import dev.mediagate.imaging.MediaOutcome.Rejected;
@@ -45,13 +46,26 @@ public final class ImagePipeline {
 
     /** Bytes on the heap (tests, tools): copied to native memory first. */
     public MediaOutcome process(byte[] bytes, FileType declared) {
+        return process(bytes, declared, null);
+    }
+
+    /** As {@link #process(byte[], FileType)}, the cover variants cut around {@code focus} (null: none set). */
+    public MediaOutcome process(byte[] bytes, FileType declared, Recipe.Focus focus) {
         try (NativeBytes source = NativeBytes.copyOf(bytes)) {
-            return process(source, declared);
+            return process(source, declared, focus);
         }
     }
 
     /** A file already in native memory (the resizer streams an original there): nothing of it is copied to the heap. */
     public MediaOutcome process(NativeBytes bytes, FileType declared) {
+        return process(bytes, declared, null);
+    }
+
+    /**
+     * As {@link #process(NativeBytes, FileType)}, with the file's focal point ({@code PATCH /files/{id}}; null when none
+     * is set): every cover variant is then cut around it, whatever its crop mode, and always contains it.
+     */
+    public MediaOutcome process(NativeBytes bytes, FileType declared, Recipe.Focus focus) {
         Optional<FileType> sniffed = FormatSniffer.sniff(bytes.prefix(FormatSniffer.PREFIX_BYTES));
         if (sniffed.isEmpty()) {
             return declared.isImage()
@@ -66,7 +80,7 @@ public final class ImagePipeline {
             return new MediaOutcome.Document(declared);
         }
         try {
-            return image(bytes, declared);
+            return image(bytes, declared, focus);
         } catch (ImageRejectedException e) {
             return new Rejected(e.reason(), e.getMessage());
         }
@@ -103,7 +117,7 @@ public final class ImagePipeline {
         }
     }
 
-    private Image image(NativeBytes source, FileType type) throws ImageRejectedException {
+    private Image image(NativeBytes source, FileType type, Recipe.Focus focus) throws ImageRejectedException {
         HeaderReader.Size declared = HeaderReader.read(source.view(), type).orElseThrow(() ->
                 new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header"));
         if (declared.width() * declared.height() > config.maxSourcePixels()) {
@@ -127,7 +141,7 @@ public final class ImagePipeline {
             VipsOperations.Image smallestWhole = null;
             try {
                 for (VariantSpec spec : largestFirst) {
-                    VipsOperations.Image image = render(source, spec, uprightWidth, uprightHeight, smallestWhole);
+                    VipsOperations.Image image = render(source, spec, uprightWidth, uprightHeight, smallestWhole, focus);
                     if (spec.cover()) {
                         try (image) {
                             made.put(spec, encode(spec.name(), image));
@@ -182,17 +196,26 @@ public final class ImagePipeline {
     /**
      * One variant's pixels, upright and in sRGB. A fit variant is reduced from the previous (larger, fit) one when that
      * still leaves 2x: the same picture for far less work. A cover variant's box is first shrunk to the largest crop of
-     * its shape the source holds, so a small source is cropped, never enlarged.
+     * its shape the source holds, so a small source is cropped, never enlarged; it is cut around the focus when one is
+     * set, else where its crop mode says (libvips' thumbnail does the centre, attention and entropy crops itself).
      */
-    private VipsOperations.Image render(NativeBytes source, VariantSpec spec, int uprightWidth, int uprightHeight, VipsOperations.Image previous)
-            throws Failure {
+    private VipsOperations.Image render(NativeBytes source, VariantSpec spec, int uprightWidth, int uprightHeight,
+            VipsOperations.Image previous, Recipe.Focus focus) throws Failure {
         if (spec.cover()) {
             double aspect = (double) spec.width() / spec.height();
             int cropWidth = Math.min(uprightWidth, (int) Math.round(uprightHeight * aspect));
             int cropHeight = Math.min(uprightHeight, (int) Math.round(uprightWidth / aspect));
             double scale = Math.min(1.0, (double) spec.width() / Math.max(1, cropWidth));
-            return vips.thumbnail(source, Math.max(1, Math.min(spec.width(), (int) Math.round(cropWidth * scale))),
-                    Math.max(1, Math.min(spec.height(), (int) Math.round(cropHeight * scale))), true);
+            int boxWidth = Math.max(1, Math.min(spec.width(), (int) Math.round(cropWidth * scale)));
+            int boxHeight = Math.max(1, Math.min(spec.height(), (int) Math.round(cropHeight * scale)));
+            if (focus != null) {
+                return aroundFocus(source, focus, uprightWidth, uprightHeight, scale, boxWidth, boxHeight);
+            }
+            return vips.thumbnail(source, boxWidth, boxHeight, switch (spec.crop()) {
+                case ATTENTION -> VipsOperations.INTERESTING_ATTENTION;
+                case ENTROPY -> VipsOperations.INTERESTING_ENTROPY;
+                case CENTRE, NONE -> VipsOperations.INTERESTING_CENTRE;
+            });
         }
         double scale = Math.min(1.0, Math.min((double) spec.width() / uprightWidth, (double) spec.height() / uprightHeight));
         if (previous != null && previous.width() >= 2 * uprightWidth * scale && previous.height() >= 2 * uprightHeight * scale) {
@@ -221,6 +244,30 @@ public final class ImagePipeline {
                 pixels.close();
             }
         }
+    }
+
+    /**
+     * The whole picture scaled as the crop needs it, then the box cut with the focus as near its centre as the picture's
+     * edges allow: the box lies inside the picture and the focus inside the box, so it is never cropped out.
+     */
+    private VipsOperations.Image aroundFocus(NativeBytes source, Recipe.Focus focus, int uprightWidth, int uprightHeight,
+            double scale, int boxWidth, int boxHeight) throws Failure {
+        int scaledWidth = Math.max(boxWidth, (int) Math.round(uprightWidth * scale));
+        int scaledHeight = Math.max(boxHeight, (int) Math.round(uprightHeight * scale));
+        try (VipsOperations.Image whole = vips.thumbnail(source, scaledWidth, scaledHeight, false)) {
+            // libvips rounds its own scale: cut what it made, never past its edges.
+            int width = Math.min(boxWidth, whole.width());
+            int height = Math.min(boxHeight, whole.height());
+            int left = centredOn(focus.x(), whole.width(), width);
+            int top = centredOn(focus.y(), whole.height(), height);
+            return vips.crop(whole, left, top, width, height);
+        }
+    }
+
+    /** Where a span of {@code span} pixels starts so that {@code point} (0…1 of {@code total}) is at its centre, clamped. */
+    static int centredOn(double point, int total, int span) {
+        int start = (int) Math.round(point * total - span / 2.0);
+        return Math.max(0, Math.min(total - span, start));
     }
 
     /** What stands for the picture before a variant loads: the data-URI placeholder, the ThumbHash, the dominant colour. */

@@ -29,13 +29,13 @@ public record ResizeConfig(List<VariantSpec> variants, long maxSourcePixels, int
     }
 
     /**
-     * The recipe's inputs, written back from what was parsed ({@code name=WxH[:cover]}, format names): the same
+     * The recipe's inputs, written back from what was parsed ({@code name=WxH[:cover[:attention|:entropy]]}, format names): the same
      * canonical text as the API's {@link Recipe.Config#from(Settings)} reads from the raw variables, so both name the
      * same recipe.
      */
     public Recipe.Config recipeConfig() {
         String variantText = variants.stream()
-                .map(spec -> spec.name() + "=" + spec.width() + "x" + spec.height() + (spec.cover() ? ":cover" : ""))
+                .map(VariantSpec::text)
                 .collect(Collectors.joining(","));
         String formatText = formats.stream().map(VariantFormat::extension).collect(Collectors.joining(","));
         return new Recipe.Config(variantText, formatText, jpegQuality);

@@ -28,6 +28,11 @@ final class VipsOperations {
     static final int SIZE_DOWN = 2;
     static final int INTERESTING_NONE = 0;
     static final int INTERESTING_CENTRE = 1;
+    static final int INTERESTING_ENTROPY = 2;
+    static final int INTERESTING_ATTENTION = 3;
+    /** The VipsInteresting values above by libvips' own nicks, checked against libvips' enum at load. */
+    static final Map<String, Integer> INTERESTING_NICKS = Map.of("none", INTERESTING_NONE, "centre", INTERESTING_CENTRE,
+            "entropy", INTERESTING_ENTROPY, "attention", INTERESTING_ATTENTION);
     static final int FAIL_ON_TRUNCATED = 1;
     static final int KEEP_NONE = 0;
     static final int HEIF_COMPRESSION_AV1 = 4;
@@ -81,6 +86,7 @@ final class VipsOperations {
     private final VipsFunction colourspace;
     private final VipsFunction format;
     private final VipsFunction writeToMemory;
+    private final VipsFunction extractArea;
     private final Map<Format, VipsFunction> savers;
 
     VipsOperations(Libvips library) {
@@ -116,6 +122,9 @@ final class VipsOperations {
         colourspace = VipsFunction.variadic(library, "vips_colourspace", "colourspace", JAVA_INT, List.of(ADDRESS, ADDRESS, JAVA_INT));
         format = VipsFunction.plain(library, "vips_image_get_format", integer, ADDRESS);
         writeToMemory = VipsFunction.plain(library, "vips_image_write_to_memory", Optional.of(ADDRESS), ADDRESS, ADDRESS);
+        extractArea = VipsFunction.variadic(library, "vips_extract_area", "extract_area", JAVA_INT,
+                List.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        requireEnum(library, "vips_interesting_get_type", INTERESTING_NICKS);
         savers = Map.of(
                 Format.JPEG, VipsFunction.variadic(library, "vips_jpegsave_buffer", "jpegsave_buffer", JAVA_INT, SAVE_TO_BUFFER,
                         Q, KEEP, OPTIMIZE_CODING),
@@ -129,11 +138,34 @@ final class VipsOperations {
                         KEEP));
     }
 
+    /**
+     * The enum values this class passes as plain ints are the ones libvips gives those nicks ({@code vips_enum_from_nick}
+     * on the enum's GType): a libvips that renumbered them stops the load instead of cropping the wrong way.
+     */
+    private static void requireEnum(Libvips library, String typeFunction, Map<String, Integer> expected) {
+        try (Arena arena = Arena.ofConfined()) {
+            long type = VipsFunction.plain(library, typeFunction, Optional.of(JAVA_LONG)).call(arena).invokeLong();
+            VipsFunction fromNick = VipsFunction.plain(library, "vips_enum_from_nick", Optional.of(JAVA_INT), ADDRESS, JAVA_LONG, ADDRESS);
+            for (Map.Entry<String, Integer> value : expected.entrySet()) {
+                int actual = fromNick.call(arena).pointer(arena.allocateFrom("mediagate")).size(type)
+                        .pointer(arena.allocateFrom(value.getKey())).invokeInt();
+                if (actual != value.getValue()) {
+                    throw new IllegalStateException("libvips' " + typeFunction + " gives '" + value.getKey() + "' the value " + actual
+                            + ", not " + value.getValue());
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every function declared here, for the checks {@link Libvips} makes at load. */
     List<VipsFunction> functions() {
         List<VipsFunction> all = new java.util.ArrayList<>(List.of(errorBuffer, errorClear, newFromBuffer, newFromMemory,
                 thumbnailBuffer, thumbnailImage, copyMemory, unref, gFree, width, height, bands, pages, orientation, hasAlpha,
-                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, colourspace, format, writeToMemory));
+                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, colourspace, format, writeToMemory, extractArea));
         all.addAll(savers.values());
         return all;
     }
@@ -204,11 +236,19 @@ final class VipsOperations {
      * never upscaled, a centred crop to fill the box when {@code cover}; copied to memory, ready for several saves.
      */
     Image thumbnail(NativeBytes source, int boxWidth, int boxHeight, boolean cover) throws Failure {
+        return thumbnail(source, boxWidth, boxHeight, cover ? INTERESTING_CENTRE : INTERESTING_NONE);
+    }
+
+    /**
+     * As {@link #thumbnail(NativeBytes, int, int, boolean)}, filling the box with the crop {@code interesting} picks
+     * ({@code INTERESTING_*}: none fits inside the box; centre, entropy and attention fill it).
+     */
+    Image thumbnail(NativeBytes source, int boxWidth, int boxHeight, int interesting) throws Failure {
         return inArena(arena -> {
             MemorySegment out = arena.allocate(ADDRESS);
             int status = thumbnailBuffer.call(arena).pointer(source.segment()).size(source.length()).pointer(out).integer(boxWidth)
                     .option(HEIGHT.of(boxHeight)).option(SIZE.of(SIZE_DOWN))
-                    .option(CROP.of(cover ? INTERESTING_CENTRE : INTERESTING_NONE))
+                    .option(CROP.of(interesting))
                     // thumbnail's own fail_on does not reach the loader; the loader's options do.
                     .option(OPTION_STRING.of("fail_on=truncated")).invokeInt();
             return inMemory(arena, status, out);
@@ -221,6 +261,16 @@ final class VipsOperations {
             MemorySegment out = arena.allocate(ADDRESS);
             int status = thumbnailImage.call(arena).pointer(image.pointer).pointer(out).integer(boxWidth)
                     .option(HEIGHT.of(boxHeight)).option(SIZE.of(SIZE_DOWN)).invokeInt();
+            return inMemory(arena, status, out);
+        });
+    }
+
+    /** The {@code width × height} area at {@code left, top}, in memory. */
+    Image crop(Image image, int left, int top, int areaWidth, int areaHeight) throws Failure {
+        return inArena(arena -> {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int status = extractArea.call(arena).pointer(image.pointer).pointer(out).integer(left).integer(top).integer(areaWidth)
+                    .integer(areaHeight).invokeInt();
             return inMemory(arena, status, out);
         });
     }

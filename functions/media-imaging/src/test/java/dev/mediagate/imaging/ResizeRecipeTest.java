@@ -17,7 +17,8 @@ class ResizeRecipeTest {
                 Map.<String, String>of(),
                 Map.of("VARIANTS", "thumb=320x320, avatar=128x128:cover,medium=1024x1024", "VARIANT_FORMATS", "AVIF, webp"),
                 Map.of("VARIANT_FORMATS", "", "JPEG_QUALITY", "70"),
-                Map.of("VARIANTS", "a=10x20"))) {
+                Map.of("VARIANTS", "a=10x20"),
+                Map.of("VARIANTS", "card=600x315:cover:attention,thumb=320x320, face=96x96:cover:entropy"))) {
             Settings settings = new Settings(new HashMap<>(environment)::get);
 
             assertThat(ResizeConfig.from(settings).recipeConfig()).as(environment.toString())

@@ -58,8 +58,7 @@ class FileController {
             return noStore(new ServiceFileView(processing, null, null));
         }
         FileView view = views.view(owner, fileId, manifest.get(), Instant.MAX);
-        // No focus in manifests yet: a focus change (PATCH) will name its own recipe.
-        boolean stale = Recipe.isStale(manifest.get(), recipeConfig, null);
+        boolean stale = Recipe.isStale(manifest.get(), recipeConfig, manifest.get().focus());
         return noStore(new ServiceFileView(view, manifest.get().recipe(), stale));
     }
 
