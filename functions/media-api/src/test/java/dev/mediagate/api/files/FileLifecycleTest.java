@@ -64,6 +64,8 @@ class FileLifecycleTest {
         assertThat(body.get("dominantColor").asText()).isEqualTo("#3a5f8c");
         assertThat(body.get("animated").asBoolean(true)).isFalse();
         assertThat(body.has("frames")).isFalse();
+        assertThat(body.has("focus")).as("focus: null until a PATCH sets one, as the contract shows it").isTrue();
+        assertThat(body.get("focus").isNull()).isTrue();
         assertThat(body.at("/variants/thumb/width").asInt()).isEqualTo(240);
         assertThat(body.has("reason")).isFalse();
         Instant expiry = Instant.parse(body.get("urlsExpireAt").asText());
