@@ -187,17 +187,34 @@ public record Manifest(int version, String fileId, String status, String reason,
      */
     public static Optional<Stored> putIfUnchanged(S3Client s3, String bucket, String key, Manifest manifest,
             Optional<Stored> replacing) {
+        byte[] json = manifest.toJson();
         try {
             var response = s3.putObject(put -> {
                 put.bucket(bucket).key(key).contentType("application/json").cacheControl("no-cache");
                 replacing.ifPresentOrElse(stored -> put.ifMatch(stored.etag()), () -> put.ifNoneMatch("*"));
-            }, software.amazon.awssdk.core.sync.RequestBody.fromBytes(manifest.toJson()));
+            }, software.amazon.awssdk.core.sync.RequestBody.fromBytes(json));
             return Optional.of(new Stored(manifest, response.eTag()));
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
-                return Optional.empty();
+                return ownEarlierAttempt(s3, bucket, key, manifest, json);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The SDK sends a PUT again when its answer was lost (a reset connection, a timeout), and when the lost attempt was
+     * written, the retry's condition fails on that very write: the write succeeded exactly when what stands now is,
+     * byte for byte, what was sent (a manifest names its processing time, so another writer's is never identical).
+     */
+    private static Optional<Stored> ownEarlierAttempt(S3Client s3, String bucket, String key, Manifest manifest, byte[] json) {
+        try {
+            var standing = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key));
+            return java.util.Arrays.equals(standing.asByteArray(), json)
+                    ? Optional.of(new Stored(manifest, standing.response().eTag()))
+                    : Optional.empty();
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
         }
     }
 
