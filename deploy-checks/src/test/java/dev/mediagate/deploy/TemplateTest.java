@@ -385,6 +385,15 @@ class TemplateTest {
         assertThat(((Number) parameter.get("MaxValue")).longValue()).isEqualTo(ImageResizerHandler.MAX_IMAGE_BYTES_LIMIT);
     }
 
+    /** A presigned URL dies with the role's temporary credentials that signed it: the contract caps upload URLs at an hour. */
+    @Test
+    void uploadUrlsLiveAtMostAnHour() {
+        Map<String, Object> parameter = map(map(template.root().get("Parameters")).get("UploadUrlTtlSeconds"));
+
+        assertThat(((Number) parameter.get("MaxValue")).longValue()).isEqualTo(3600);
+        assertThat(((Number) parameter.get("Default")).longValue()).isBetween(1L, 3600L);
+    }
+
     @Test
     void functionsRunJava25AndGetTheContractSettings() {
         assertThat(map(map(template.root().get("Globals")).get("Function"))).containsEntry("Runtime", "java25");

@@ -22,8 +22,14 @@ public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, lon
     static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
     /** The largest object S3 stores (a multipart upload). */
     static final long MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024 * 1024;
-    /** SigV4 presigned URLs live at most seven days. */
-    static final long MAX_PRESIGN_SECONDS = 7L * 24 * 3600;
+    /**
+     * An upload URL is signed with the function role's temporary credentials, and "if you created a presigned URL
+     * using a temporary token, then the URL expires when the token expires, even if the URL was created with a later
+     * expiration time" (Amazon S3 User Guide, "Sharing objects with presigned URLs"). Lambda hands a function
+     * credentials that may be close to their end, so a longer lifetime would be a promise ({@code expiresAt}) the URL
+     * cannot keep; one hour is what the contract allows.
+     */
+    static final long MAX_UPLOAD_URL_SECONDS = 3600;
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     public UploadConfig {
@@ -35,8 +41,18 @@ public record UploadConfig(String bucket, Set<FileType> allowedContentTypes, lon
                 bucketName(settings),
                 contentTypes(settings.string("ALLOWED_CONTENT_TYPES", DEFAULT_ALLOWED_CONTENT_TYPES)),
                 settings.longInRange("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, MAX_OBJECT_BYTES),
-                Duration.ofSeconds(settings.longInRange("UPLOAD_URL_TTL_SECONDS", 300, 1, MAX_PRESIGN_SECONDS)),
+                uploadUrlTtl(settings),
                 settings.longInRange("MULTIPART_THRESHOLD_BYTES", DEFAULT_MULTIPART_THRESHOLD_BYTES, 0, MAX_SINGLE_PUT_BYTES));
+    }
+
+    /** {@code UPLOAD_URL_TTL_SECONDS}: 1 … {@value #MAX_UPLOAD_URL_SECONDS}, and the error says why not longer. */
+    static Duration uploadUrlTtl(Settings settings) {
+        long seconds = settings.longInRange("UPLOAD_URL_TTL_SECONDS", 300, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (seconds < 1 || seconds > MAX_UPLOAD_URL_SECONDS) {
+            throw new ConfigurationException("UPLOAD_URL_TTL_SECONDS", "must be between 1 and " + MAX_UPLOAD_URL_SECONDS
+                    + " (a presigned URL dies with the temporary credentials of the role that signed it), got " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     /** {@code MEDIA_BUCKET}, checked as S3 names buckets. */

@@ -8,6 +8,7 @@ import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.files.FileType;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +43,15 @@ class UploadConfigTest {
     }
 
     @Test
-    void stopsOnAnUploadUrlLivingLongerThanSigV4Allows() {
-        assertThatThrownBy(() -> UploadConfig.from(settings(Map.of("MEDIA_BUCKET", "m-1", "UPLOAD_URL_TTL_SECONDS", "604801"))))
-                .hasMessage("UPLOAD_URL_TTL_SECONDS: must be between 1 and 604800, got 604801");
+    void stopsOnAnUploadUrlLivingLongerThanTheCredentialsThatSignIt() {
+        for (String seconds : List.of("3601", "604800", "604801", "0", "-1")) {
+            assertThatThrownBy(() -> UploadConfig.from(settings(Map.of("MEDIA_BUCKET", "m-1", "UPLOAD_URL_TTL_SECONDS", seconds))))
+                    .as(seconds)
+                    .hasMessage("UPLOAD_URL_TTL_SECONDS: must be between 1 and 3600 (a presigned URL dies with the temporary"
+                            + " credentials of the role that signed it), got " + seconds);
+        }
+        assertThat(UploadConfig.from(settings(Map.of("MEDIA_BUCKET", "m-1", "UPLOAD_URL_TTL_SECONDS", "3600"))).uploadUrlTtl())
+                .isEqualTo(Duration.ofHours(1));
     }
 
     @Test
