@@ -32,7 +32,7 @@ final class BenchEnvironment {
         System.setProperty("S3_FORCE_PATH_STYLE", "true");
         System.setProperty("CDN_BASE_URL", "https://d111111abcdef8.cloudfront.net");
         System.setProperty("CDN_KEY_PAIR_ID", "K2MEDIAGATEBENCH");
-        System.setProperty("CDN_DISTRIBUTION_ID", "E2MEDIAGATEBENCH");
+        System.setProperty("CDN_INVALIDATION_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/000000000000/mediagate-bench-cdn-invalidations");
         // bench/run passes a key made once, so that cold starts do not include generating one.
         String keyFile = System.getProperty("mediagate.bench.key");
         System.setProperty("CDN_PRIVATE_KEY_FILE", keyFile != null ? keyFile : privateKeyFile().toString());

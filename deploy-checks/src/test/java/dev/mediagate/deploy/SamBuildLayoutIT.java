@@ -70,6 +70,8 @@ class SamBuildLayoutIT {
                 case "WebhookDeliveryFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains("standardwebhooks"))
                         .anyMatch(jar -> jar.contains(".sqs-")).noneMatch(imaging)
                         .noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring") || jar.contains(".eventbridge-"));
+                case "CdnInvalidationFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains(".cloudfront-"))
+                        .noneMatch(imaging).noneMatch(jar -> jar.contains("spring") || jar.contains(".eventbridge-"));
                 default -> throw new AssertionError(function + ": say what its jar must and must not hold");
             }
         }

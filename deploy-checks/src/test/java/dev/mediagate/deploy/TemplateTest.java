@@ -186,8 +186,20 @@ class TemplateTest {
         return toQueue;
     }
 
+    private List<Object> statementsWithActionPrefix(String function, String prefix) {
+        List<Object> statements = new ArrayList<>();
+        for (Object policy : list(template.properties(function).get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith(prefix))) {
+                    statements.add(statement);
+                }
+            }
+        }
+        return statements;
+    }
+
     @Test
-    void theApiFunctionTouchesOnlyTheContractsPrefixesReadsOneSecretAndInvalidatesItsOwnDistribution() {
+    void theApiFunctionTouchesOnlyTheContractsPrefixesReadsOneSecretAndQueuesInvalidationsOfItsOwnDistribution() {
         for (Map<String, Object> statement : s3Statements("MediaApiFunction")) {
             for (Object resource : list(statement.get("Resource"))) {
                 String arn = template.resolve(resource);
@@ -198,18 +210,23 @@ class TemplateTest {
                 }
             }
         }
-        List<Object> invalidations = new ArrayList<>();
-        for (Object policy : list(template.properties("MediaApiFunction").get("Policies"))) {
-            for (Object statement : list(map(policy).get("Statement"))) {
-                if (list(map(statement).get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("cloudfront:"))) {
-                    invalidations.add(statement);
-                }
-            }
-        }
-        assertThat(invalidations).singleElement().satisfies(statement -> {
+        // The API queues invalidations and never calls CloudFront itself: only CdnInvalidationFunction may, and only
+        // on this stack's distribution, draining a queue that retries for a day into a dead-letter queue with an alarm.
+        assertThat(statementsWithActionPrefix("MediaApiFunction", "cloudfront:")).isEmpty();
+        assertThat(statementsWithActionPrefix("MediaApiFunction", "sqs:")).singleElement().satisfies(statement -> {
+            assertThat(list(map(statement).get("Action"))).containsExactly("sqs:SendMessage");
+            assertThat(map(statement).get("Resource").toString()).contains("CdnInvalidationQueue");
+        });
+        assertThat(statementsWithActionPrefix("CdnInvalidationFunction", "")).singleElement().satisfies(statement -> {
             assertThat(list(map(statement).get("Action"))).containsExactly("cloudfront:CreateInvalidation");
             assertThat(map(statement).get("Resource").toString()).contains("distribution/${CdnDistribution}");
         });
+        Map<String, Object> queue = template.properties("CdnInvalidationQueue");
+        Map<String, Object> redrive = map(queue.get("RedrivePolicy"));
+        assertThat(Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount"))) * Integer.parseInt(String.valueOf(queue.get("VisibilityTimeout"))))
+                .as("seconds of retries").isGreaterThanOrEqualTo(24 * 3600);
+        assertThat(redrive.get("deadLetterTargetArn").toString()).contains("CdnInvalidationDeadLetterQueue");
+        assertThat(template.properties("CdnInvalidationDeadLettersAlarm").get("Dimensions").toString()).contains("CdnInvalidationDeadLetterQueue");
         List<Object> secretStatements = new ArrayList<>();
         for (Object policy : list(template.properties("MediaApiFunction").get("Policies"))) {
             for (Object statement : list(map(policy).get("Statement"))) {

@@ -20,6 +20,7 @@ import dev.mediagate.local.s3.NotificationRule;
 import dev.mediagate.local.s3.NotifyingBlobStore;
 import dev.mediagate.local.sam.SamTemplate;
 import dev.mediagate.local.sqs.LocalSqsQueue;
+import dev.mediagate.local.sqs.SqsSendMessage;
 import dev.mediagate.local.sqs.LocalWebhookQueue;
 import java.io.PrintStream;
 import java.net.URI;
@@ -48,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     static final String KEY_PAIR_ID = "K2MEDIAGATELOCAL";
     /** Concurrent instances per function, as Lambda would scale out; two cores rarely need more. */
     public static final int INSTANCES_PER_FUNCTION = 4;
+    /** The queue the API sends CDN invalidations to (template.yaml), drained by CdnInvalidationFunction. */
+    static final String CDN_INVALIDATION_QUEUE = "CdnInvalidationQueue";
 
     private final LocalS3Server s3;
     private final AsyncInvoker invoker;
@@ -142,7 +145,21 @@ public final class LocalStack implements AutoCloseable {
                 ? Optional.of(new LocalWebhookQueue(functions, options.dataDir().resolve("webhook-dlq"), retryDelay, webhookQueueArn))
                 : Optional.empty();
         LocalEventRouter router = new LocalEventRouter(webhooks, invoker, LocalEventRouter.failurePublisher(template));
-        LocalAwsEndpoint aws = new LocalAwsEndpoint(new LocalEventBus(router::route));
+        // The API's queued CDN invalidations: kept on disk like SQS would, drained by CdnInvalidationFunction, which
+        // asks the local edge's CreateInvalidation.
+        Map<String, LocalSqsQueue> sentTo = new LinkedHashMap<>();
+        if (template.exists(CDN_INVALIDATION_QUEUE)) {
+            sentTo.put(SqsSendMessage.CDN_INVALIDATION_QUEUE_URL, new LocalSqsQueue(LocalSqsQueue.Config.from(template,
+                    CDN_INVALIDATION_QUEUE, INSTANCES_PER_FUNCTION), functions,
+                    options.dataDir().resolve("queues").resolve(CDN_INVALIDATION_QUEUE), options.dataDir().resolve("dlq"), retryDelay));
+        }
+        LocalAwsEndpoint aws = new LocalAwsEndpoint(new LocalEventBus(router::route), new SqsSendMessage((queueUrl, body) -> {
+            LocalSqsQueue queue = sentTo.get(queueUrl);
+            if (queue == null) {
+                throw new IllegalArgumentException("no local queue at " + queueUrl);
+            }
+            queue.send(body);
+        }));
         invoker.onFailure((functionId, event, error) -> {
             if (OnFailureRecords.goToTheBus(template, functionId)) {
                 router.route(new LocalEventBus.Entry(LocalEventBus.BUS_NAME, "lambda", OnFailureRecords.DETAIL_TYPE,
@@ -152,6 +169,7 @@ public final class LocalStack implements AutoCloseable {
         // S3's notifications to queues (the resizer's): kept on disk under DIR/queues/ until the function is done.
         List<NotificationRule> notifications = NotificationRule.from(template);
         Map<String, LocalSqsQueue> queues = new LinkedHashMap<>();
+        sentTo.values().forEach(queue -> queues.put(CDN_INVALIDATION_QUEUE, queue));
         for (NotificationRule rule : notifications) {
             if (rule.toQueue() && !queues.containsKey(rule.queueId())) {
                 queues.put(rule.queueId(), new LocalSqsQueue(LocalSqsQueue.Config.from(template, rule.queueId(), INSTANCES_PER_FUNCTION),
@@ -199,6 +217,7 @@ public final class LocalStack implements AutoCloseable {
         values.put("EVENT_BUS_NAME", LocalEventBus.BUS_NAME);
         values.put("AWS_ENDPOINT_URL_EVENTBRIDGE", awsEndpoint);
         values.put("AWS_ENDPOINT_URL_SQS", awsEndpoint);
+        values.put("CDN_INVALIDATION_QUEUE_URL", SqsSendMessage.CDN_INVALIDATION_QUEUE_URL);
         values.put("WEBHOOK_SECRET_ARN", "");
         values.put("WEBHOOK_SECRET_FILE", webhookSecret.toString());
         values.put("WEBHOOK_QUEUE_URL", awsEndpoint + "/" + SamTemplate.LOCAL_ACCOUNT_ID + "/mediagate-webhooks");

@@ -47,6 +47,8 @@ public final class CdnKeys {
         System.setProperty("CDN_PRIVATE_KEY_FILE", privateKeyFile.toString());
         System.setProperty("CDN_DISTRIBUTION_ID", CloudFrontInvalidations.DISTRIBUTION_ID);
         System.setProperty("AWS_ENDPOINT_URL_CLOUDFRONT", CloudFrontInvalidations.shared().endpoint().toString());
+        // CDN invalidations are queued: the stand-in records what the API sends.
+        dev.mediagate.local.sqs.SqsSendMessage.shared();
     }
 
     public static Path privateKeyFile() {

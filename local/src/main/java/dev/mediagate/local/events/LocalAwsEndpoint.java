@@ -18,9 +18,16 @@ public final class LocalAwsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final LocalEventBus bus;
+    private final dev.mediagate.local.sqs.SqsSendMessage sends;
 
     public LocalAwsEndpoint(LocalEventBus bus) throws IOException {
+        this(bus, new dev.mediagate.local.sqs.SqsSendMessage((queue, body) -> { }));
+    }
+
+    /** {@code sends}: SQS's SendMessage (the API queueing CDN invalidations), handed to the local queue it names. */
+    public LocalAwsEndpoint(LocalEventBus bus, dev.mediagate.local.sqs.SqsSendMessage sends) throws IOException {
         this.bus = bus;
+        this.sends = sends;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", this::handle);
@@ -34,6 +41,10 @@ public final class LocalAwsEndpoint implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         if (bus.handles(exchange)) {
             bus.handle(exchange);
+            return;
+        }
+        if (sends.handles(exchange)) {
+            sends.handle(exchange);
             return;
         }
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");

@@ -4,24 +4,21 @@ import dev.mediagate.core.config.ConfigurationException;
 import dev.mediagate.core.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.regex.Pattern;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * CloudFront: the private key loaded once at init, signed URLs for files and cookies for galleries, and invalidations
- * of the distribution ({@code CDN_DISTRIBUTION_ID}; {@code AWS_ENDPOINT_URL_CLOUDFRONT} points them at the local edge).
+ * of unpublished copies, queued for CdnInvalidationFunction ({@code CDN_INVALIDATION_QUEUE_URL}).
  */
 @Configuration(proxyBeanMethods = false)
 @Import(CdnCookieController.class)
 public class CdnFeature {
-
-    private static final Pattern DISTRIBUTION_ID = Pattern.compile("[A-Z0-9]{6,32}");
 
     @Bean
     CdnConfig cdnConfig(Settings settings) {
@@ -33,23 +30,22 @@ public class CdnFeature {
         return new CdnSigner(config.baseUrl(), config.keyPairId(), PrivateKeyLoader.load(config), config.downloadUrlTtl(), clock);
     }
 
+    /** The queue CdnInvalidationFunction drains ({@code CDN_INVALIDATION_QUEUE_URL}; {@code AWS_ENDPOINT_URL_SQS} locally). */
     @Bean(destroyMethod = "close")
-    CloudFrontClient cloudFrontClient(Settings settings) {
-        var builder = CloudFrontClient.builder()
+    SqsClient invalidationQueueClient(Settings settings) {
+        var builder = SqsClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3))
                         .socketTimeout(Duration.ofSeconds(10)).build())
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .region(Region.AWS_GLOBAL);
-        settings.httpUrl("AWS_ENDPOINT_URL_CLOUDFRONT").ifPresent(builder::endpointOverride);
+                .region(new DefaultAwsRegionProviderChain().getRegion());
+        settings.httpUrl("AWS_ENDPOINT_URL_SQS").ifPresent(builder::endpointOverride);
         return builder.build();
     }
 
     @Bean
-    CdnInvalidator cdnInvalidator(CloudFrontClient cloudFront, Settings settings, Clock clock) {
-        String distributionId = settings.required("CDN_DISTRIBUTION_ID");
-        if (!DISTRIBUTION_ID.matcher(distributionId).matches()) {
-            throw new ConfigurationException("CDN_DISTRIBUTION_ID", "must be a CloudFront distribution id (upper-case letters and digits)");
-        }
-        return new CdnInvalidator(cloudFront, distributionId, clock);
+    CdnInvalidator cdnInvalidator(SqsClient sqs, Settings settings) {
+        String queueUrl = settings.httpUrl("CDN_INVALIDATION_QUEUE_URL")
+                .orElseThrow(() -> new ConfigurationException("CDN_INVALIDATION_QUEUE_URL", "is required but not set")).toString();
+        return new CdnInvalidator(sqs, queueUrl);
     }
 }

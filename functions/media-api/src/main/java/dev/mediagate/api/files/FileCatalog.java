@@ -49,7 +49,13 @@ public class FileCatalog {
 
     /** Empty when the manifest is no longer the one read: another change, a processing run or a delete came first. */
     Optional<Manifest.Stored> replaceManifest(Owner owner, FileId fileId, Manifest.Stored read, Manifest manifest) {
-        return Manifest.putIfUnchanged(s3, bucket, MediaKeys.manifest(owner, fileId), manifest, Optional.of(read));
+        return replaceManifest(owner, fileId, read, manifest, read.metadata());
+    }
+
+    /** As above, with the manifest object's user metadata replaced by {@code metadata}. */
+    Optional<Manifest.Stored> replaceManifest(Owner owner, FileId fileId, Manifest.Stored read, Manifest manifest,
+            java.util.Map<String, String> metadata) {
+        return Manifest.putIfUnchanged(s3, bucket, MediaKeys.manifest(owner, fileId), manifest, Optional.of(read), metadata);
     }
 
     void markDeleted(Owner owner, FileId fileId) {

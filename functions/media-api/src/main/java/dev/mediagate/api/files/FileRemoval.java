@@ -36,13 +36,13 @@ class FileRemoval {
         // First: from here on no processing run announces or keeps anything of this file (see Deletions).
         catalog.markDeleted(owner, fileId);
         attachments.forEach(attachment -> attachment.deleteAll(owner, fileId));
-        boolean wasPublished = !published.isEmpty() || catalog.manifest(owner, fileId)
-                .map(manifest -> manifest.visibilityValue() == Visibility.PUBLIC || manifest.isUnpublishPending())
-                .orElse(false);
+        List<String> cached = new java.util.ArrayList<>(published);
+        catalog.manifest(owner, fileId)
+                .filter(manifest -> manifest.visibilityValue() == Visibility.PUBLIC || manifest.isUnpublishPending())
+                .ifPresent(manifest -> cached.addAll(Publication.publishedKeys(manifest)));
         catalog.deleteAll(published);
-        if (wasPublished) {
-            invalidator.invalidatePublished(owner, fileId);
-        }
+        // Queued, never waited on: CloudFront refusing (too many invalidations in progress) cannot fail a delete.
+        invalidator.invalidate(owner, fileId, cached);
         catalog.deleteAll(variants);
         if (originalExists) {
             catalog.deleteAll(List.of(MediaKeys.original(owner, fileId)));

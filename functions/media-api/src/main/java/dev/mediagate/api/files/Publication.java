@@ -3,14 +3,20 @@ package dev.mediagate.api.files;
 import dev.mediagate.api.cdn.CdnInvalidator;
 import dev.mediagate.api.web.ConflictException;
 import dev.mediagate.api.web.NotFoundException;
+import dev.mediagate.api.web.TooManyChangesException;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.Owner;
 import dev.mediagate.core.files.Visibility;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -32,6 +38,14 @@ class Publication {
     private static final Logger log = LoggerFactory.getLogger(Publication.class);
     /** Changes of one file racing each other: each lost attempt means another writer finished in between. */
     static final int ATTEMPTS = 3;
+    /**
+     * At most this many changes of one file within {@link #WINDOW}: each unpublish has the CDN invalidate the file's
+     * paths, and one user flipping a file must not use up the distribution's invalidations for everyone.
+     */
+    static final int CHANGES_PER_WINDOW = 10;
+    static final Duration WINDOW = Duration.ofMinutes(1);
+    /** The manifest object's user metadata that keeps the times (epoch milliseconds) of the file's last changes. */
+    static final String CHANGES_METADATA = "changes";
 
     private final FileCatalog catalog;
     private final CdnInvalidator invalidator;
@@ -63,7 +77,12 @@ class Publication {
             if (!current.isReady()) {
                 throw new ConflictException("The file was rejected; only a ready file's visibility can change.");
             }
-            Optional<Manifest> changed = target == Visibility.PUBLIC ? publish(owner, fileId, read) : unpublish(owner, fileId, read);
+            boolean isAChange = target == Visibility.PUBLIC
+                    ? current.visibilityValue() != Visibility.PUBLIC || current.isUnpublishPending()
+                    : current.visibilityValue() == Visibility.PUBLIC;
+            Map<String, String> metadata = isAChange ? countedChange(read) : read.metadata();
+            Optional<Manifest> changed = target == Visibility.PUBLIC ? publish(owner, fileId, read, metadata)
+                    : unpublish(owner, fileId, read, metadata);
             if (catalog.isDeleted(owner, fileId)) {
                 // A DELETE began meanwhile and may have listed public/ before this change copied into it.
                 catalog.deleteAll(catalog.keysUnder(MediaKeys.publicPrefix(owner, fileId)));
@@ -81,17 +100,51 @@ class Publication {
         throw new ConflictException("The file kept changing while its visibility was being changed; send the request again.");
     }
 
+    /**
+     * The manifest's metadata with this change counted; {@code 429} when the file already changed
+     * {@link #CHANGES_PER_WINDOW} times within the last {@link #WINDOW}, with the time until the oldest of them leaves it.
+     */
+    private Map<String, String> countedChange(Manifest.Stored read) {
+        Instant now = clock.instant();
+        List<Instant> recent = new ArrayList<>();
+        for (String millis : read.metadata().getOrDefault(CHANGES_METADATA, "").split(",")) {
+            try {
+                Instant at = Instant.ofEpochMilli(Long.parseLong(millis.trim()));
+                if (at.isAfter(now.minus(WINDOW))) {
+                    recent.add(at);
+                }
+            } catch (NumberFormatException notATime) {
+                // Nothing recorded yet (or not by this code): nothing to count.
+            }
+        }
+        recent.sort(null);
+        if (recent.size() >= CHANGES_PER_WINDOW) {
+            Instant oldest = recent.get(recent.size() - CHANGES_PER_WINDOW);
+            throw new TooManyChangesException("This file's visibility changed " + CHANGES_PER_WINDOW
+                    + " times within a minute; it can change again after Retry-After seconds.", Duration.between(now, oldest.plus(WINDOW)));
+        }
+        recent.add(now);
+        Map<String, String> metadata = new HashMap<>(read.metadata());
+        metadata.put(CHANGES_METADATA, String.join(",", recent.stream().map(at -> Long.toString(at.toEpochMilli())).toList()));
+        return metadata;
+    }
+
+    /** Where each of the manifest's variants is, or would be, published. */
+    static List<String> publishedKeys(Manifest manifest) {
+        return manifest.variants().values().stream().flatMap(variant -> variant.keys().stream())
+                .map(key -> MediaKeys.published(MediaKeys.unpublished(key))).toList();
+    }
+
     /** Empty when the manifest read is no longer the one that stands. */
-    private Optional<Manifest> publish(Owner owner, FileId fileId, Manifest.Stored read) {
+    private Optional<Manifest> publish(Owner owner, FileId fileId, Manifest.Stored read, Map<String, String> metadata) {
         Manifest current = read.manifest();
         if (current.visibilityValue() == Visibility.PUBLIC && !current.isUnpublishPending()) {
             return Optional.of(current);
         }
-        List<String> publishedKeys = current.variants().values().stream().flatMap(variant -> variant.keys().stream())
-                .map(key -> MediaKeys.published(MediaKeys.unpublished(key))).toList();
+        List<String> publishedKeys = publishedKeys(current);
         publishedKeys.forEach(key -> catalog.copy(MediaKeys.unpublished(key), key));
         Manifest published = current.withVisibility(Visibility.PUBLIC, false, now(), newChangeId());
-        if (catalog.replaceManifest(owner, fileId, read, published).isEmpty()) {
+        if (catalog.replaceManifest(owner, fileId, read, published, metadata).isEmpty()) {
             return Optional.empty();
         }
         // A processing run that lost its manifest write to a private manifest removes the public copies it wrote, and
@@ -103,7 +156,7 @@ class Publication {
     }
 
     /** Empty when the manifest read is no longer the one that stands. */
-    private Optional<Manifest> unpublish(Owner owner, FileId fileId, Manifest.Stored read) {
+    private Optional<Manifest> unpublish(Owner owner, FileId fileId, Manifest.Stored read, Map<String, String> metadata) {
         Manifest current = read.manifest();
         // A new change, or the one a pending manifest records, finished now: it keeps its time and id.
         boolean startsAChange = current.visibilityValue() == Visibility.PUBLIC;
@@ -113,7 +166,7 @@ class Publication {
         Manifest.Stored base = read;
         if (startsAChange) {
             Optional<Manifest.Stored> pending = catalog.replaceManifest(owner, fileId, read,
-                    current.withVisibility(Visibility.PRIVATE, true, changedAt, changeId));
+                    current.withVisibility(Visibility.PRIVATE, true, changedAt, changeId), metadata);
             if (pending.isEmpty()) {
                 return Optional.empty();
             }
@@ -123,10 +176,11 @@ class Publication {
         List<String> published = catalog.keysUnder(MediaKeys.publicPrefix(owner, fileId));
         catalog.deleteAll(published);
         if (wasPublished || !published.isEmpty()) {
-            invalidator.invalidatePublished(owner, fileId);
+            // Every path the CDN may hold: what was listed, and what the manifest named (a copy removed earlier).
+            invalidator.invalidate(owner, fileId, java.util.stream.Stream.concat(published.stream(), publishedKeys(current).stream()).toList());
         }
         Manifest done = current.withVisibility(Visibility.PRIVATE, false, changedAt, changeId);
-        if (wasPublished && catalog.replaceManifest(owner, fileId, base, done).isEmpty()) {
+        if (wasPublished && catalog.replaceManifest(owner, fileId, base, done, metadata).isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(done);

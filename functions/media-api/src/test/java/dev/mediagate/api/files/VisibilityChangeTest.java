@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mediagate.api.cdn.CdnInvalidator;
 import dev.mediagate.api.web.NotFoundException;
+import dev.mediagate.api.web.TooManyChangesException;
 import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.events.FileEvent;
 import dev.mediagate.core.events.FileEvents;
@@ -13,9 +14,10 @@ import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Owner;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.upload.UploadConfig;
-import dev.mediagate.local.cdn.CloudFrontInvalidations;
+import dev.mediagate.local.sqs.SqsSendMessage;
 import dev.mediagate.testing.LocalS3;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -43,8 +45,7 @@ class VisibilityChangeTest {
     private final S3Client s3 = LocalS3.shared().client();
     private final Clock frozen = Clock.fixed(Instant.parse("2026-11-27T10:00:00.250Z"), ZoneOffset.UTC);
     private final FileCatalog catalog = new FileCatalog(s3, UploadConfig.from(new Settings(System::getProperty)));
-    private final Publication publication = new Publication(catalog, new CdnInvalidator(cloudFront(),
-            CloudFrontInvalidations.DISTRIBUTION_ID, frozen), frozen);
+    private final Publication publication = new Publication(catalog, invalidator(), frozen);
 
     @BeforeEach
     void readyPrivateFile() {
@@ -106,7 +107,8 @@ class VisibilityChangeTest {
         List<String> interleaved = new ArrayList<>();
         FileCatalog racing = new FileCatalog(s3, UploadConfig.from(new Settings(System::getProperty))) {
             @Override
-            Optional<Manifest.Stored> replaceManifest(Owner owner, FileId fileId, Manifest.Stored read, Manifest manifest) {
+            Optional<Manifest.Stored> replaceManifest(Owner owner, FileId fileId, Manifest.Stored read, Manifest manifest,
+                    Map<String, String> metadata) {
                 if (interleaved.isEmpty()) {
                     // FileRemoval's S3 effects: the marker first, then every key of the file.
                     markDeleted(owner, fileId);
@@ -115,17 +117,63 @@ class VisibilityChangeTest {
                     deleteAll(keysUnder("originals/"));
                     interleaved.add("deleted");
                 }
-                return super.replaceManifest(owner, fileId, read, manifest);
+                return super.replaceManifest(owner, fileId, read, manifest, metadata);
             }
         };
-        Publication publishing = new Publication(racing, new CdnInvalidator(cloudFront(), CloudFrontInvalidations.DISTRIBUTION_ID,
-                frozen), frozen);
+        Publication publishing = new Publication(racing, invalidator(), frozen);
 
         assertThatThrownBy(() -> publishing.change(OWNER, FILE_ID, Visibility.PUBLIC)).isInstanceOf(NotFoundException.class);
 
         assertThat(interleaved).hasSize(1);
         // Written without its condition, the manifest of a deleted file would be back, for good.
         assertThat(keys()).containsExactly("deletions/" + OWNER.value() + "/" + FILE_ID.value());
+    }
+
+    @Test
+    void pastTenChangesWithinAMinuteTheFileAnswers429UntilTheOldestLeavesTheMinute() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+        Publication limited = new Publication(catalog, invalidator(), clock);
+        for (int change = 0; change < Publication.CHANGES_PER_WINDOW; change++) {
+            limited.change(OWNER, FILE_ID, change % 2 == 0 ? Visibility.PUBLIC : Visibility.PRIVATE);
+            // Asking for what the file already is changes nothing, and is not counted.
+            limited.change(OWNER, FILE_ID, change % 2 == 0 ? Visibility.PUBLIC : Visibility.PRIVATE);
+            clock.advance(Duration.ofSeconds(5));
+        }
+        // 10:00:50: ten changes since 10:00:00.
+        assertThatThrownBy(() -> limited.change(OWNER, FILE_ID, Visibility.PUBLIC))
+                .isInstanceOfSatisfying(TooManyChangesException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(10));
+        assertThat(manifest().visibility()).isEqualTo("private");
+
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(limited.change(OWNER, FILE_ID, Visibility.PUBLIC).visibility()).isEqualTo("public");
+    }
+
+    /** A clock a test moves on. */
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     private List<String> keys() {
@@ -136,9 +184,11 @@ class VisibilityChangeTest {
         return catalog.manifest(OWNER, FILE_ID).orElseThrow();
     }
 
-    private static CloudFrontClient cloudFront() {
-        return CloudFrontClient.builder().endpointOverride(CloudFrontInvalidations.shared().endpoint()).region(Region.AWS_GLOBAL)
+    private static CdnInvalidator invalidator() {
+        SqsSendMessage queue = SqsSendMessage.shared();
+        return new CdnInvalidator(SqsClient.builder().endpointOverride(queue.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build(),
+                SqsSendMessage.CDN_INVALIDATION_QUEUE_URL);
     }
 }

@@ -13,7 +13,7 @@ import dev.mediagate.api.ApiEvents.ApiResponse;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Recipe;
 import dev.mediagate.testing.CdnKeys;
-import dev.mediagate.local.cdn.CloudFrontInvalidations;
+import dev.mediagate.local.sqs.SqsSendMessage;
 import dev.mediagate.testing.LocalS3;
 import java.net.URI;
 import java.time.Instant;
@@ -78,7 +78,46 @@ class WhoCanSeeAFileTest {
         assertThat(keys()).noneMatch(key -> key.startsWith("public/")).contains(VARIANTS + "thumb.jpg");
         assertThat(manifest().isUnpublishPending()).isFalse();
         assertThat(invalidations()).hasSize(invalidationsBefore + 1);
-        assertThat(invalidations().getLast().paths()).containsExactly("/" + PUBLISHED + "*");
+        // Exact paths, queued for CdnInvalidationFunction: no wildcard, and no request waits on CloudFront.
+        assertThat(invalidations().getLast().queueUrl()).isEqualTo(SqsSendMessage.CDN_INVALIDATION_QUEUE_URL);
+        assertThat(invalidations().getLast().body())
+                .isEqualTo("{\"paths\":[\"/" + PUBLISHED + "large.jpg\",\"/" + PUBLISHED + "thumb.jpg\"]}");
+    }
+
+    /** One user flipping a file could once exhaust CloudFront's wildcard invalidations and make everyone's PATCH fail. */
+    @Test
+    void cloudFrontRefusingInvalidationsFailsNeitherAnUnpublishNorADelete() {
+        putReadyFile(null);
+        dev.mediagate.local.cdn.CloudFrontInvalidations.shared().recorder().refuseNext(1000);
+        try {
+            for (int flip = 0; flip < 3; flip++) {
+                assertThat(invoke(event("api-change-visibility.json")).status()).isEqualTo(200);
+                assertThat(invoke(withBody(event("api-change-visibility.json"), "{\"visibility\":\"private\"}")).status()).isEqualTo(200);
+            }
+            assertThat(invoke(event("api-change-visibility.json")).status()).isEqualTo(200);
+            assertThat(invoke(event("api-delete-file.json")).status()).isEqualTo(204);
+            assertThat(keys()).noneMatch(key -> key.startsWith("public/") || key.startsWith("variants/"));
+        } finally {
+            dev.mediagate.local.cdn.CloudFrontInvalidations.shared().recorder().refuseNext(0);
+        }
+    }
+
+    @Test
+    void theEleventhChangeWithinAMinuteIsRefusedWith429AndRetryAfter() {
+        putReadyFile(null);
+        for (int change = 0; change < 10; change++) {
+            String target = change % 2 == 0 ? "public" : "private";
+            assertThat(invoke(withBody(event("api-change-visibility.json"), "{\"visibility\":\"" + target + "\"}")).status())
+                    .isEqualTo(200);
+        }
+
+        ApiResponse refused = invoke(event("api-change-visibility.json"));
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 60);
+        assertThat(refused.body().get("status").asInt()).isEqualTo(429);
+        assertThat(manifest().visibility()).isEqualTo("private");
     }
 
     @Test
@@ -314,7 +353,7 @@ class WhoCanSeeAFileTest {
         return s3.listObjectsV2Paginator(l -> l.bucket(LocalS3.BUCKET)).contents().stream().map(S3Object::key).toList();
     }
 
-    private static List<CloudFrontInvalidations.Invalidation> invalidations() {
-        return CloudFrontInvalidations.shared().recorder().requests();
+    private static List<SqsSendMessage.Message> invalidations() {
+        return SqsSendMessage.shared().sent();
     }
 }

@@ -164,15 +164,26 @@ public record Manifest(int version, String fileId, String status, String reason,
         }
     }
 
-    /** A manifest as read, with the ETag a conditional write names to replace exactly this one. */
-    public record Stored(Manifest manifest, String etag) {
+    /**
+     * A manifest as read, with the ETag a conditional write names to replace exactly this one, and the object's user
+     * metadata (what the API keeps beside the manifest's JSON, such as the times of the file's last changes).
+     */
+    public record Stored(Manifest manifest, String etag, Map<String, String> metadata) {
+
+        public Stored {
+            metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        }
+
+        public Stored(Manifest manifest, String etag) {
+            this(manifest, etag, Map.of());
+        }
     }
 
     /** The manifest stored at {@code key} with its ETag; empty when there is none (yet, or any more). */
     public static Optional<Stored> readStored(S3Client s3, String bucket, String key) {
         try {
             var response = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key));
-            return Optional.of(new Stored(fromJson(response.asByteArray()), response.response().eTag()));
+            return Optional.of(new Stored(fromJson(response.asByteArray()), response.response().eTag(), response.response().metadata()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -187,13 +198,19 @@ public record Manifest(int version, String fileId, String status, String reason,
      */
     public static Optional<Stored> putIfUnchanged(S3Client s3, String bucket, String key, Manifest manifest,
             Optional<Stored> replacing) {
+        return putIfUnchanged(s3, bucket, key, manifest, replacing, Map.of());
+    }
+
+    /** As {@link #putIfUnchanged(S3Client, String, String, Manifest, Optional)}, with the object's user metadata. */
+    public static Optional<Stored> putIfUnchanged(S3Client s3, String bucket, String key, Manifest manifest,
+            Optional<Stored> replacing, Map<String, String> metadata) {
         byte[] json = manifest.toJson();
         try {
             var response = s3.putObject(put -> {
-                put.bucket(bucket).key(key).contentType("application/json").cacheControl("no-cache");
+                put.bucket(bucket).key(key).contentType("application/json").cacheControl("no-cache").metadata(metadata);
                 replacing.ifPresentOrElse(stored -> put.ifMatch(stored.etag()), () -> put.ifNoneMatch("*"));
             }, software.amazon.awssdk.core.sync.RequestBody.fromBytes(json));
-            return Optional.of(new Stored(manifest, response.eTag()));
+            return Optional.of(new Stored(manifest, response.eTag(), metadata));
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
                 return ownEarlierAttempt(s3, bucket, key, manifest, json);

@@ -32,6 +32,7 @@ public final class CloudFrontInvalidations {
     private static CloudFrontInvalidations shared;
 
     private final List<Invalidation> requests = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger refusalsLeft = new java.util.concurrent.atomic.AtomicInteger();
     private final Consumer<Invalidation> listener;
 
     public CloudFrontInvalidations(Consumer<Invalidation> listener) {
@@ -69,6 +70,19 @@ public final class CloudFrontInvalidations {
         while (path.find()) {
             paths.add(path.group(1));
         }
+        if (refusalsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            // CloudFront's answer when a distribution has too many invalidations in progress (400, a Sender error).
+            byte[] refusal = ("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">"
+                    + "<Error><Type>Sender</Type><Code>TooManyInvalidationsInProgress</Code><Message>Processing your request "
+                    + "will cause you to exceed the maximum number of in-progress wildcard invalidations.</Message></Error>"
+                    + "<RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/xml");
+            exchange.sendResponseHeaders(400, refusal.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(refusal);
+            }
+            return;
+        }
         Matcher reference = CALLER_REFERENCE.matcher(body);
         Invalidation invalidation = new Invalidation(route.group(1), List.copyOf(paths));
         requests.add(invalidation);
@@ -88,6 +102,11 @@ public final class CloudFrontInvalidations {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
+    }
+
+    /** The next {@code count} requests are refused with {@code TooManyInvalidationsInProgress}, as CloudFront does. */
+    public void refuseNext(int count) {
+        refusalsLeft.set(count);
     }
 
     /** Every request so far, oldest first. */
