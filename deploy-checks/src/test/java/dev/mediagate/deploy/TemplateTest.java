@@ -419,14 +419,6 @@ class TemplateTest {
     }
 
     @Test
-    void theApiReadsTheRecipeFromTheSameParametersAsTheResizer() {
-        for (String variable : List.of("VARIANTS", "JPEG_QUALITY", "VARIANT_FORMATS")) {
-            assertThat(template.environment("MediaApiFunction").get(variable)).as(variable).isNotNull()
-                    .isEqualTo(template.environment("ImageResizerFunction").get(variable));
-        }
-    }
-
-    @Test
     void eventsGoOnTheStacksOwnBusAndNoFunctionMayPutEventsAnywhereElse() {
         assertThat(template.resolve(template.properties("EventBus").get("Name"))).isEqualTo("mediagate-dev");
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {

@@ -5,7 +5,6 @@ import dev.mediagate.api.web.NotFoundException;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Owner;
-import dev.mediagate.core.files.Recipe;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.upload.FieldError;
 import dev.mediagate.core.upload.InvalidRequestException;
@@ -31,15 +30,12 @@ class FileController {
     private final Publication publication;
     private final FileRemoval removal;
     private final FileCatalog catalog;
-    private final Recipe.Config recipeConfig;
 
-    FileController(FileViews views, Publication publication, FileRemoval removal, FileCatalog catalog,
-            Recipe.Config recipeConfig) {
+    FileController(FileViews views, Publication publication, FileRemoval removal, FileCatalog catalog) {
         this.views = views;
         this.publication = publication;
         this.removal = removal;
         this.catalog = catalog;
-        this.recipeConfig = recipeConfig;
     }
 
     @GetMapping("/files/{fileId}")
@@ -48,18 +44,20 @@ class FileController {
         return noStore(views.view(owner, fileId, Instant.MAX).orElseThrow(NotFoundException::new));
     }
 
-    /** As the owner's route, plus the manifest's {@code recipe} and whether today's configuration would make it anew. */
+    /**
+     * As the owner's route, plus the manifest's {@code recipe}. Whether it is today's is for the resizer's side to say
+     * (its configuration is the resizer's): {@code POST …/reprocess} answers 200 when it is.
+     */
     @GetMapping("/owners/{owner}/files/{fileId}")
     ResponseEntity<ServiceFileView> fileForService(Owner owner, @PathVariable("fileId") String fileIdText) {
         FileId fileId = requestedFileId(fileIdText);
         Optional<Manifest> manifest = catalog.manifest(owner, fileId);
         if (manifest.isEmpty()) {
             FileView processing = views.view(owner, fileId, Instant.MAX).orElseThrow(NotFoundException::new);
-            return noStore(new ServiceFileView(processing, null, null));
+            return noStore(new ServiceFileView(processing, null));
         }
         FileView view = views.view(owner, fileId, manifest.get(), Instant.MAX);
-        boolean stale = Recipe.isStale(manifest.get(), recipeConfig, manifest.get().focus());
-        return noStore(new ServiceFileView(view, manifest.get().recipe(), stale));
+        return noStore(new ServiceFileView(view, manifest.get().recipe()));
     }
 
     @PatchMapping(path = {"/files/{fileId}", "/owners/{owner}/files/{fileId}"}, consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -236,7 +236,7 @@ class WhoCanSeeAFileTest {
     }
 
     @Test
-    void aServiceCallerSeesTheRecipeAndWhetherTodaysConfigurationWouldMakeOtherVariants() throws Exception {
+    void aServiceCallerSeesTheManifestsRecipeAndTheOwnerDoesNot() throws Exception {
         putReadyFile(null);
         JsonNode versionOne = invoke(event("api-service-get-file.json")).body();
         String today = Recipe.of(Recipe.Config.from(new dev.mediagate.core.config.Settings(java.util.Map.<String, String>of()::get)), null);
@@ -247,15 +247,11 @@ class WhoCanSeeAFileTest {
         JsonNode ownersView = invoke(event("api-get-file.json")).body();
 
         assertThat(versionOne.has("recipe")).isFalse();
-        assertThat(versionOne.get("stale").asBoolean()).isTrue();
         assertThat(current.get("recipe").asText()).isEqualTo(today);
-        assertThat(current.get("stale").asBoolean()).isFalse();
         assertThat(current.get("status").asText()).isEqualTo("ready");
         assertThat(current.at("/variants/thumb/width").asInt()).isEqualTo(240);
         assertThat(stale.get("recipe").asText()).isEqualTo("0123456789abcdef");
-        assertThat(stale.get("stale").asBoolean()).isTrue();
         assertThat(ownersView.has("recipe")).isFalse();
-        assertThat(ownersView.has("stale")).isFalse();
     }
 
     @Test
