@@ -10,12 +10,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.plugins.jpeg.JPEGImageWriteParam;
+import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Test pictures made on the fly (and the few small committed ones under {@code images/}). */
@@ -192,5 +197,44 @@ public final class Images {
         crc.update(typeBytes);
         crc.update(data);
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** An animated GIF (looping forever) from the JDK's own writer, each frame shown for its delay in milliseconds. */
+    public static byte[] animatedGif(List<BufferedImage> frames, List<Integer> delaysMs) {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+            writer.setOutput(stream);
+            writer.prepareWriteSequence(null);
+            for (int i = 0; i < frames.size(); i++) {
+                BufferedImage frame = frames.get(i);
+                IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), null);
+                String format = metadata.getNativeMetadataFormatName();
+                IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(format);
+                IIOMetadataNode control = new IIOMetadataNode("GraphicControlExtension");
+                control.setAttribute("disposalMethod", "none");
+                control.setAttribute("userInputFlag", "FALSE");
+                control.setAttribute("transparentColorFlag", "FALSE");
+                control.setAttribute("delayTime", Integer.toString(delaysMs.get(i) / 10));
+                control.setAttribute("transparentColorIndex", "0");
+                root.appendChild(control);
+                if (i == 0) {
+                    IIOMetadataNode extensions = new IIOMetadataNode("ApplicationExtensions");
+                    IIOMetadataNode loop = new IIOMetadataNode("ApplicationExtension");
+                    loop.setAttribute("applicationID", "NETSCAPE");
+                    loop.setAttribute("authenticationCode", "2.0");
+                    loop.setUserObject(new byte[] {1, 0, 0});
+                    extensions.appendChild(loop);
+                    root.appendChild(extensions);
+                }
+                metadata.setFromTree(format, root);
+                writer.writeToSequence(new IIOImage(frame, null, metadata), null);
+            }
+            writer.endWriteSequence();
+            stream.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

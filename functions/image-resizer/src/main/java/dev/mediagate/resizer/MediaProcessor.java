@@ -237,7 +237,8 @@ final class MediaProcessor {
             case MediaOutcome.Image image -> {
                 Map<String, Manifest.VariantEntry> variants = writeVariants(original, image, visibility, written);
                 Manifest.Source source = new Manifest.Source(key, etag, filename, head.contentType(), size, image.width(), image.height(),
-                        image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null);
+                        image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null,
+                        image.animated() ? image.durationMs() : null);
                 yield manifest(original.fileId(), Manifest.READY, null, source, variants, image.placeholder())
                         .withSummaries(image.animated(), image.thumbhash(), image.dominantColor());
             }

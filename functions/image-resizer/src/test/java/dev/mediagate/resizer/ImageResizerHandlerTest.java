@@ -83,6 +83,28 @@ class ImageResizerHandlerTest {
     }
 
     @Test
+    void anAnimatedGifIsReadyWithItsFramesAndDurationAndAnimatedWebpAlternates() throws Exception {
+        java.util.List<java.awt.image.BufferedImage> frames = java.util.List.of(Images.quadrants(90, 60), Images.quadrants(90, 60),
+                Images.quadrants(90, 60));
+        frames.get(1).setRGB(5, 5, 0xff00ff);
+        putOriginal(Images.animatedGif(frames, java.util.List.of(100, 200, 300)), "image/gif");
+
+        String result = new ImageResizerHandler(testSettings()).handle(S3Events.event("s3-object-created.json"));
+
+        assertThat(JSON.readTree(result).get(0).get("outcome").asText()).isEqualTo("ready");
+        JsonNode manifest = JSON.readTree(client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(VARIANTS + "manifest.json")).asByteArray());
+        assertThat(manifest.get("animated").asBoolean()).isTrue();
+        assertThat(manifest.at("/source/frames").asInt()).isEqualTo(3);
+        assertThat(manifest.at("/source/durationMs").asInt()).isEqualTo(600);
+        byte[] webp = client.getObjectAsBytes(g -> g.bucket(LocalS3.BUCKET).key(manifest.at("/variants/thumb/alternates/image~1webp/key")
+                .asText())).asByteArray();
+        // An animated WebP: a VP8X chunk with the animation flag (bit 1 of its first byte) and an ANIM chunk.
+        assertThat(new String(webp, 12, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("VP8X");
+        assertThat(webp[20] & 0x02).isNotZero();
+        assertThat(new String(webp, 30, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ANIM");
+    }
+
+    @Test
     void decodesEveryKeyAndSkipsTheOnesOutsideTheOriginalsScheme() throws Exception {
         putOriginal(Images.jpeg(Images.quadrants(64, 48)), "image/jpeg");
 

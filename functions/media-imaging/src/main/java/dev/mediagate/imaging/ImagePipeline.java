@@ -130,6 +130,12 @@ public final class ImagePipeline {
             int uprightWidth = swap ? header.height() : header.width();
             int uprightHeight = swap ? header.width() : header.height();
             int frames = type == FileType.GIF || type == FileType.WEBP ? header.pages() : 1;
+            if ((long) header.width() * header.height() * frames > config.maxSourcePixels()) {
+                // An animation is decoded whole for its animated alternates: every frame counts.
+                throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, header.width() + "x" + header.height() + " × "
+                        + frames + " frames is more than " + config.maxSourcePixels() + " pixels");
+            }
+            boolean animatedAlternates = frames > 1 && config.formats().contains(VariantFormat.WEBP);
 
             List<VariantSpec> largestFirst = new ArrayList<>(config.variants());
             largestFirst.sort(Comparator.comparingLong((VariantSpec v) -> (long) v.width() * v.height()).reversed());
@@ -142,17 +148,20 @@ public final class ImagePipeline {
             try {
                 for (VariantSpec spec : largestFirst) {
                     VipsOperations.Image image = render(source, spec, uprightWidth, uprightHeight, smallestWhole, focus);
-                    if (spec.cover()) {
-                        try (image) {
-                            made.put(spec, encode(spec.name(), image));
+                    try (VipsOperations.Image moving = animatedAlternates
+                            ? renderAnimation(source, spec, uprightWidth, uprightHeight, focus) : null) {
+                        if (spec.cover()) {
+                            try (image) {
+                                made.put(spec, encode(spec.name(), image, moving));
+                            }
+                            continue;
                         }
-                        continue;
+                        if (smallestWhole != null) {
+                            smallestWhole.close();
+                        }
+                        smallestWhole = image;
+                        made.put(spec, encode(spec.name(), image, moving));
                     }
-                    if (smallestWhole != null) {
-                        smallestWhole.close();
-                    }
-                    smallestWhole = image;
-                    made.put(spec, encode(spec.name(), image));
                 }
                 if (smallestWhole == null) {
                     // Only cover variants: the summaries still describe the whole picture.
@@ -168,8 +177,8 @@ public final class ImagePipeline {
             for (VariantSpec spec : config.variants()) {
                 variants.add(made.get(spec));
             }
-            return new Image(type, uprightWidth, uprightHeight, frames, variants, summary.placeholder(), summary.thumbhash(),
-                    summary.dominantColor());
+            return new Image(type, uprightWidth, uprightHeight, frames, frames > 1 ? header.durationMs() : 0, variants,
+                    summary.placeholder(), summary.thumbhash(), summary.dominantColor());
         } catch (Failure e) {
             throw new ImageRejectedException(RejectionReason.CORRUPT, "the " + type.mimeType() + " data cannot be decoded: "
                     + e.getMessage());
@@ -224,7 +233,42 @@ public final class ImagePipeline {
         return vips.thumbnail(source, spec.width(), spec.height(), false);
     }
 
-    private Variant encode(String name, VipsOperations.Image image) throws Failure {
+    /**
+     * The variant's box over every frame of an animated source, for its animated WebP alternate: libvips' thumbnail
+     * loads the frames stacked (delays and loop count kept) and sizes each alike; a cover variant then cuts the same
+     * area from every frame, around the focus or at the centre, as its still is cut. Null (the alternate stays the
+     * still) for an {@code :attention} or {@code :entropy} crop without a focus: libvips' interest finders pick an
+     * area per image, not one for a stack of frames, and an alternate framed otherwise than its JPEG would show
+     * another picture depending on the browser.
+     */
+    private VipsOperations.Image renderAnimation(NativeBytes source, VariantSpec spec, int uprightWidth, int uprightHeight,
+            Recipe.Focus focus) throws Failure {
+        if (!spec.cover()) {
+            return vips.thumbnail(source, spec.width(), spec.height(), VipsOperations.INTERESTING_NONE, true);
+        }
+        if (focus == null && spec.crop() != VariantSpec.Crop.CENTRE) {
+            return null;
+        }
+        double aspect = (double) spec.width() / spec.height();
+        int cropWidth = Math.min(uprightWidth, (int) Math.round(uprightHeight * aspect));
+        int cropHeight = Math.min(uprightHeight, (int) Math.round(uprightWidth / aspect));
+        double scale = Math.min(1.0, (double) spec.width() / Math.max(1, cropWidth));
+        int boxWidth = Math.max(1, Math.min(spec.width(), (int) Math.round(cropWidth * scale)));
+        int boxHeight = Math.max(1, Math.min(spec.height(), (int) Math.round(cropHeight * scale)));
+        int scaledWidth = Math.max(boxWidth, (int) Math.round(uprightWidth * scale));
+        int scaledHeight = Math.max(boxHeight, (int) Math.round(uprightHeight * scale));
+        Recipe.Focus point = focus != null ? focus : new Recipe.Focus(0.5, 0.5);
+        try (VipsOperations.Image stack = vips.thumbnail(source, scaledWidth, scaledHeight, VipsOperations.INTERESTING_NONE, true)) {
+            int frameHeight = stack.height() / stack.frames();
+            int width = Math.min(boxWidth, stack.width());
+            int height = Math.min(boxHeight, frameHeight);
+            return vips.cropFrames(stack, centredOn(point.x(), stack.width(), width), centredOn(point.y(), frameHeight, height),
+                    width, height);
+        }
+    }
+
+    /** A variant's encodings; {@code moving} (null for a still) becomes its WebP alternate instead of the still. */
+    private Variant encode(String name, VipsOperations.Image image, VipsOperations.Image moving) throws Failure {
         boolean translucent = vips.translucent(image);
         VipsOperations.Image pixels = image;
         if (!translucent && (image.bands() == 2 || image.bands() == 4)) {
@@ -235,7 +279,8 @@ public final class ImagePipeline {
             List<Alternate> alternates = new ArrayList<>();
             for (VariantFormat format : VariantFormat.values()) {
                 if (config.formats().contains(format)) {
-                    alternates.add(new Alternate(format, vips.save(pixels, encoders.alternate(format))));
+                    VipsOperations.Image frames = format == VariantFormat.WEBP && moving != null ? moving : pixels;
+                    alternates.add(new Alternate(format, vips.save(frames, encoders.alternate(format)), frames.frames()));
                 }
             }
             return new Variant(name, main, translucent ? FileType.PNG : FileType.JPEG, pixels.width(), pixels.height(), alternates);

@@ -15,11 +15,12 @@ public sealed interface MediaOutcome {
     }
 
     /**
-     * An image: its upright size, how many frames it had (only the first is used), its variants, and what stands for
-     * it before they load: a data-URI placeholder, its ThumbHash (base64) and its dominant colour ({@code #rrggbb}).
+     * An image: its upright size, how many frames it had and how long one loop of them lasts (an animation keeps them in
+     * its WebP alternates; JPEG, PNG and AVIF show the first), its variants, and what stands for it before they load: a
+     * data-URI placeholder, its ThumbHash (base64) and its dominant colour ({@code #rrggbb}).
      */
-    record Image(FileType type, int width, int height, int frames, List<Variant> variants, String placeholder, String thumbhash,
-            String dominantColor) implements MediaOutcome {
+    record Image(FileType type, int width, int height, int frames, int durationMs, List<Variant> variants, String placeholder,
+            String thumbhash, String dominantColor) implements MediaOutcome {
 
         public Image {
             variants = List.copyOf(variants);
@@ -38,7 +39,7 @@ public sealed interface MediaOutcome {
         }
     }
 
-    /** The variant in one of {@code VARIANT_FORMATS}. */
-    record Alternate(VariantFormat format, byte[] bytes) {
+    /** The variant in one of {@code VARIANT_FORMATS}, with its frame count (more than 1: an animated WebP). */
+    record Alternate(VariantFormat format, byte[] bytes, int frames) {
     }
 }

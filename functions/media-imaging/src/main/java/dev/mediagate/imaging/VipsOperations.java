@@ -55,6 +55,7 @@ final class VipsOperations {
     static final VipsOption<Integer> BITDEPTH = VipsOption.integer("bitdepth");
     static final VipsOption<Integer> EFFORT = VipsOption.integer("effort");
     static final VipsOption<Integer> COMPRESSION = VipsOption.integer("compression");
+    static final VipsOption<Integer> ACROSS = VipsOption.integer("across");
 
     /** The encodings libvips writes here; each saves 8-bit pixels and no metadata at all (see {@link EncoderPolicy}). */
     enum Format { JPEG, PNG, WEBP, AVIF, GIF }
@@ -87,6 +88,11 @@ final class VipsOperations {
     private final VipsFunction format;
     private final VipsFunction writeToMemory;
     private final VipsFunction extractArea;
+    private final VipsFunction typeOf;
+    private final VipsFunction arrayInt;
+    private final VipsFunction pageHeight;
+    private final VipsFunction arrayJoin;
+    private final VipsFunction setInt;
     private final Map<Format, VipsFunction> savers;
 
     VipsOperations(Libvips library) {
@@ -124,6 +130,11 @@ final class VipsOperations {
         writeToMemory = VipsFunction.plain(library, "vips_image_write_to_memory", Optional.of(ADDRESS), ADDRESS, ADDRESS);
         extractArea = VipsFunction.variadic(library, "vips_extract_area", "extract_area", JAVA_INT,
                 List.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        typeOf = VipsFunction.plain(library, "vips_image_get_typeof", Optional.of(JAVA_LONG), ADDRESS, ADDRESS);
+        arrayInt = VipsFunction.plain(library, "vips_image_get_array_int", integer, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        pageHeight = VipsFunction.plain(library, "vips_image_get_page_height", integer, ADDRESS);
+        arrayJoin = VipsFunction.variadic(library, "vips_arrayjoin", "arrayjoin", JAVA_INT, List.of(ADDRESS, ADDRESS, JAVA_INT), ACROSS);
+        setInt = VipsFunction.plain(library, "vips_image_set_int", Optional.empty(), ADDRESS, ADDRESS, JAVA_INT);
         requireEnum(library, "vips_interesting_get_type", INTERESTING_NICKS);
         savers = Map.of(
                 Format.JPEG, VipsFunction.variadic(library, "vips_jpegsave_buffer", "jpegsave_buffer", JAVA_INT, SAVE_TO_BUFFER,
@@ -165,7 +176,7 @@ final class VipsOperations {
     List<VipsFunction> functions() {
         List<VipsFunction> all = new java.util.ArrayList<>(List.of(errorBuffer, errorClear, newFromBuffer, newFromMemory,
                 thumbnailBuffer, thumbnailImage, copyMemory, unref, gFree, width, height, bands, pages, orientation, hasAlpha,
-                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, colourspace, format, writeToMemory, extractArea));
+                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, colourspace, format, writeToMemory, extractArea, typeOf, arrayInt, pageHeight, arrayJoin, setInt));
         all.addAll(savers.values());
         return all;
     }
@@ -190,6 +201,11 @@ final class VipsOperations {
             return property(bands, pointer);
         }
 
+        /** How many frames an animated image holds (its pages are stacked top to bottom), 1 for a still. */
+        int frames() {
+            return Math.max(1, height() / Math.max(1, property(pageHeight, pointer)));
+        }
+
         @Override
         public void close() {
             try (Arena arena = Arena.ofConfined()) {
@@ -202,8 +218,11 @@ final class VipsOperations {
         }
     }
 
-    /** What the header says about a picture, read without decoding a pixel. */
-    record Header(int width, int height, int pages, int orientation) {
+    /**
+     * What the header says about a picture, read without decoding a pixel; {@code durationMs} is one loop of an
+     * animation (the sum of its frames' delays), 0 for a still.
+     */
+    record Header(int width, int height, int pages, int orientation, int durationMs) {
     }
 
     /** An image's outcome from libvips that is not ours to fix: the bytes are bad. */
@@ -225,10 +244,33 @@ final class VipsOperations {
             }
             try (Image header = new Image(image)) {
                 int orient = orientation.call(arena).pointer(image).invokeInt();
-                return new Header(header.width(), header.height(), Math.max(1, pages.call(arena).pointer(image).invokeInt()),
-                        orient >= 1 && orient <= 8 ? orient : 1);
+                int pageCount = Math.max(1, pages.call(arena).pointer(image).invokeInt());
+                return new Header(header.width(), header.height(), pageCount, orient >= 1 && orient <= 8 ? orient : 1,
+                        pageCount > 1 ? duration(arena, image) : 0);
             }
         });
+    }
+
+    /** The sum of the frames' {@code delay} (milliseconds, as GIF and WebP loaders give it); 0 when there is none. */
+    private int duration(Arena arena, MemorySegment image) throws Throwable {
+        MemorySegment name = arena.allocateFrom("delay");
+        if (typeOf.call(arena).pointer(image).pointer(name).invokeLong() == 0) {
+            return 0;
+        }
+        MemorySegment array = arena.allocate(ADDRESS);
+        MemorySegment count = arena.allocate(JAVA_INT);
+        if (arrayInt.call(arena).pointer(image).pointer(name).pointer(array).pointer(count).invokeInt() != 0) {
+            takeError(arena);
+            return 0;
+        }
+        // The array belongs to the image's metadata: read, never freed here.
+        int n = count.get(JAVA_INT, 0);
+        MemorySegment delays = array.get(ADDRESS, 0).reinterpret((long) n * JAVA_INT.byteSize());
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            total += Math.max(0, delays.getAtIndex(JAVA_INT, i));
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total);
     }
 
     /**
@@ -244,13 +286,21 @@ final class VipsOperations {
      * ({@code INTERESTING_*}: none fits inside the box; centre, entropy and attention fill it).
      */
     Image thumbnail(NativeBytes source, int boxWidth, int boxHeight, int interesting) throws Failure {
+        return thumbnail(source, boxWidth, boxHeight, interesting, false);
+    }
+
+    /**
+     * As {@link #thumbnail(NativeBytes, int, int, int)}; with {@code everyFrame} an animated GIF or WebP is loaded whole
+     * ({@code n=-1}: its frames stacked, each resized and cropped alike, delays and loop kept) for an animated save.
+     */
+    Image thumbnail(NativeBytes source, int boxWidth, int boxHeight, int interesting, boolean everyFrame) throws Failure {
         return inArena(arena -> {
             MemorySegment out = arena.allocate(ADDRESS);
             int status = thumbnailBuffer.call(arena).pointer(source.segment()).size(source.length()).pointer(out).integer(boxWidth)
                     .option(HEIGHT.of(boxHeight)).option(SIZE.of(SIZE_DOWN))
                     .option(CROP.of(interesting))
                     // thumbnail's own fail_on does not reach the loader; the loader's options do.
-                    .option(OPTION_STRING.of("fail_on=truncated")).invokeInt();
+                    .option(OPTION_STRING.of(everyFrame ? "fail_on=truncated,n=-1" : "fail_on=truncated")).invokeInt();
             return inMemory(arena, status, out);
         });
     }
@@ -272,6 +322,42 @@ final class VipsOperations {
             int status = extractArea.call(arena).pointer(image.pointer).pointer(out).integer(left).integer(top).integer(areaWidth)
                     .integer(areaHeight).invokeInt();
             return inMemory(arena, status, out);
+        });
+    }
+
+    /**
+     * The same {@code width × height} area of every frame of an animation (frames stacked top to bottom, as libvips
+     * loads them with {@code n=-1}), stacked again: delays and loop count kept, each frame now {@code height} high.
+     */
+    Image cropFrames(Image stack, int left, int top, int areaWidth, int areaHeight) throws Failure {
+        return inArena(arena -> {
+            int frameHeight = stack.height() / stack.frames();
+            int count = stack.frames();
+            MemorySegment pieces = arena.allocate(ADDRESS, count);
+            List<Image> cut = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    MemorySegment out = arena.allocate(ADDRESS);
+                    int status = extractArea.call(arena).pointer(stack.pointer).pointer(out).integer(left)
+                            .integer(i * frameHeight + top).integer(areaWidth).integer(areaHeight).invokeInt();
+                    Image piece = owned(arena, status, out);
+                    cut.add(piece);
+                    pieces.setAtIndex(ADDRESS, i, piece.pointer);
+                }
+                MemorySegment joined = arena.allocate(ADDRESS);
+                int status = arrayJoin.call(arena).pointer(pieces).pointer(joined).integer(count).option(ACROSS.of(1)).invokeInt();
+                try (Image lazy = owned(arena, status, joined)) {
+                    // A new image of ours: its frame height is set before anything reads it.
+                    setInt.call(arena).pointer(lazy.pointer).pointer(arena.allocateFrom("page-height")).integer(areaHeight).invokeVoid();
+                    MemorySegment copy = copyMemory.call(arena).pointer(lazy.pointer).invokePointer();
+                    if (copy.equals(MemorySegment.NULL)) {
+                        throw new Failure(takeError(arena));
+                    }
+                    return new Image(copy);
+                }
+            } finally {
+                cut.forEach(Image::close);
+            }
         });
     }
 

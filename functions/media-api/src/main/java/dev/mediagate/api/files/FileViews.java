@@ -59,7 +59,7 @@ public class FileViews {
         });
         return FileView.readyImage(fileId.value(), owner.value(), manifest.visibility(), source.filename(), source.contentType(),
                 source.size(), source.width(), source.height(), new FileView.Picture(manifest.placeholder(), manifest.thumbhash(),
-                        manifest.dominantColor(), Boolean.TRUE.equals(manifest.animated()), source.frames(), null, manifest.focus()),
+                        manifest.dominantColor(), Boolean.TRUE.equals(manifest.animated()), source.frames(), source.durationMs(), manifest.focus()),
                 original, variants,
                 srcset(source, variants), signed.expiresAt());
     }

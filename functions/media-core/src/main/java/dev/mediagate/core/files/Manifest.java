@@ -82,9 +82,17 @@ public record Manifest(int version, String fileId, String status, String reason,
                 dominantColor);
     }
 
+    /** The original; {@code frames}, {@code animated} and {@code durationMs} (one loop) only for an animated image. */
     public record Source(String key, String etag, String filename, String contentType, long size, Integer width, Integer height,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer frames,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer durationMs) {
+
+        /** A still image, a document, or an original not (yet) read. */
+        public Source(String key, String etag, String filename, String contentType, long size, Integer width, Integer height,
+                Integer frames, Boolean animated) {
+            this(key, etag, filename, contentType, size, width, height, frames, animated, null);
+        }
     }
 
     /** One variant; {@code alternates} are the same pixels in the extra formats, by media type ({@code VARIANT_FORMATS}). */
