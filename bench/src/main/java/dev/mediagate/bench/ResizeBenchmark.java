@@ -233,7 +233,7 @@ public final class ResizeBenchmark {
     }
 
     /** A photo stand-in that compresses like one: smooth light, textured detail, sharp edges and sensor noise. */
-    static byte[] photoLike(int width, int height) {
+    public static byte[] photoLike(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         Random noise = new Random(42);
