@@ -226,6 +226,14 @@ class AccessMatrixIT {
                 .isEqualTo(403);
         assertThat(edgeWithCookies(stack.cdnUrl() + "/variants/" + owner + "/" + fileId + "/../../../originals/" + owner + "/" + fileId,
                 cookieHeader)).as("a dot segment out of the signed prefix").isEqualTo(403);
+        // S3 keys are literal: none of these is the manifest's key, so S3 has no such object, though a file system
+        // under the local S3 would find the manifest at each of them.
+        for (String alias : List.of(manifest + "/", manifest + "%2F", manifest + "//", stack.cdnUrl() + "/variants/" + owner
+                + "/" + fileId + "//manifest.json", unsigned(thumb) + "/")) {
+            assertThat(edgeWithCookies(alias, cookieHeader)).as("with cookies: %s", alias).isIn(403, 404);
+            assertThat(edge(alias + "?" + URI.create(thumb).getRawQuery())).as("with the file's signature: %s", alias).isIn(403, 404);
+        }
+        assertThat(edgeWithCookies(unsigned(thumb) + "%00", cookieHeader)).as("a NUL in the path").isEqualTo(400);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A version that cannot serve is never published: configuration and the signing key are read in Lambda's init phase
@@ -37,6 +39,16 @@ class FailFastInitTest {
         assertThatThrownBy(() -> withProperty("CDN_COOKIE_DOMAIN", ".example.com", StreamLambdaHandler::new))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("CDN_COOKIE_DOMAIN");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://cdn.example.com/*", "https://cdn.example.com/media", "https://cdn.example.com/?"})
+    void aCdnBaseUrlWithAPathStopsInitNamingTheVariable(String baseUrl) {
+        ApiEvents.handler();
+
+        assertThatThrownBy(() -> withProperty("CDN_BASE_URL", baseUrl, StreamLambdaHandler::new))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("CDN_BASE_URL");
     }
 
     @Test

@@ -84,7 +84,17 @@ public final class CdnEdge implements AutoCloseable {
             deny(exchange, path, "method not allowed");
             return;
         }
-        String key = java.net.URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+        String key;
+        try {
+            key = java.net.URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            badRequest(exchange, path, "a broken percent-escape");
+            return;
+        }
+        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            badRequest(exchange, path, "a control character in the path");
+            return;
+        }
         if (!key.startsWith(MediaKeys.PUBLIC_PREFIX)) {
             // Matched as CloudFront does: the whole URL as sent, query string included, minus the signing parameters.
             String resource = CloudFrontVerifier.resourceUrl(baseUrl, path, exchange.getRequestURI().getRawQuery());
@@ -99,6 +109,14 @@ public final class CdnEdge implements AutoCloseable {
             // No key mediagate writes has a dot segment; refused so that no normalisation can move a path out of the
             // prefix a policy granted.
             deny(exchange, path, "dot segment in the path");
+            return;
+        }
+        if (key.isEmpty() || key.endsWith("/") || key.contains("//")) {
+            // S3 takes a key literally: no key mediagate writes ends in a slash or has an empty segment, so S3 has no
+            // such object. The local S3 keeps objects as files, whose paths would lead such a key to another object
+            // (variants/…/manifest.json/ to the manifest): it is never asked.
+            HttpExchanges.send(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
+            LocalLog.line("cdn", method + " " + path + " 404 (no such key in S3)");
             return;
         }
         if (!originReads.mayRead(key)) {
@@ -164,6 +182,11 @@ public final class CdnEdge implements AutoCloseable {
             exchange.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
             exchange.getResponseHeaders().set("Vary", "Origin");
         }
+    }
+
+    private static void badRequest(HttpExchange exchange, String path, String why) throws IOException {
+        HttpExchanges.send(exchange, 400, "text/plain", "Bad Request".getBytes(StandardCharsets.UTF_8));
+        LocalLog.line("cdn", exchange.getRequestMethod() + " " + path + " 400 (" + why + ")");
     }
 
     private static void deny(HttpExchange exchange, String path, String why) throws IOException {

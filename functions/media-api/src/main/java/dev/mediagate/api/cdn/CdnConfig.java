@@ -23,6 +23,12 @@ public record CdnConfig(String baseUrl, String keyPairId, Optional<String> priva
         String baseUrl = settings.httpUrl("CDN_BASE_URL")
                 .orElseThrow(() -> new ConfigurationException("CDN_BASE_URL", "is required but not set"))
                 .toString();
+        String path = URI.create(baseUrl).getRawPath();
+        if (path != null && !path.isEmpty()) {
+            // Every policy starts with the base URL literally: a path in it (above all a * or ?) would make the part of
+            // a policy that decides what it grants a wildcard.
+            throw new ConfigurationException("CDN_BASE_URL", "must be the CDN's origin (scheme, host and port) without a path");
+        }
         String keyPairId = settings.required("CDN_KEY_PAIR_ID");
         if (!KEY_PAIR_ID.matcher(keyPairId).matches()) {
             throw new ConfigurationException("CDN_KEY_PAIR_ID", "must be a CloudFront public key id (upper-case letters and digits)");
