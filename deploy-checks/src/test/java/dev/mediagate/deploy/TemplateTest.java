@@ -50,7 +50,7 @@ class TemplateTest {
     }
 
     @Test
-    void theResizerCanOnlyWriteUnderVariantsAndPublicAndOnlyReadOriginalsVariantsAndDeletionMarkers() {
+    void theResizerCanOnlyWriteUnderVariantsAndPublicAndOnlyReadOriginalsVariantsPublicCopiesAndDeletionMarkers() {
         for (Map<String, Object> statement : s3Statements("ImageResizerFunction")) {
             List<Object> actions = list(statement.get("Action"));
             for (Object resource : list(statement.get("Resource"))) {
@@ -59,10 +59,36 @@ class TemplateTest {
                     assertThat(arn).as("write resource").matches(".*/(variants|public)/\\*");
                 }
                 if (actions.contains("s3:GetObject")) {
-                    assertThat(arn).matches(".*/(originals/\\*|variants/\\*|deletions/\\*)");
+                    // public/: a reprocessing copies a public file's previous variants onto themselves to supersede them.
+                    assertThat(arn).matches(".*/(originals/\\*|variants/\\*|public/\\*|deletions/\\*)");
                 }
             }
         }
+    }
+
+    @Test
+    void batchOperationsRunsAsARoleThatOnlyInvokesReprocessAndReadsAndReportsInTheInventoryBucket() {
+        Map<String, Object> role = template.properties("BatchOperationsRole");
+        Map<String, Object> trust = map(list(map(role.get("AssumeRolePolicyDocument")).get("Statement")).get(0));
+        assertThat(template.resolve(map(trust.get("Principal")).get("Service"))).isEqualTo("batchoperations.s3.amazonaws.com");
+        assertThat(map(map(trust.get("Condition")).get("StringEquals"))).containsKey("aws:SourceAccount");
+        List<String> grants = new ArrayList<>();
+        for (Object policy : list(role.get("Policies"))) {
+            for (Object statement : list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
+                for (Object action : list(map(statement).get("Action"))) {
+                    for (Object resource : list(map(statement).get("Resource"))) {
+                        grants.add(action + " " + template.resolve(resource));
+                    }
+                }
+            }
+        }
+        assertThat(grants).containsExactlyInAnyOrder(
+                "lambda:InvokeFunction ${ReprocessFunction.Arn}", "lambda:InvokeFunction ${ReprocessFunction.Arn}:*",
+                "s3:GetObject ${InventoryBucket.Arn}/*", "s3:GetObjectVersion ${InventoryBucket.Arn}/*",
+                "s3:PutObject ${InventoryBucket.Arn}/batch-reports/*");
+        assertThat(template.resolve(template.properties("ReprocessFunction").get("Role"))).isEqualTo("${ImageResizerFunctionRole.Arn}");
+        assertThat(map(template.root().get("Outputs"))).containsKeys("BatchOperationsRoleArn", "ReprocessFunctionArn",
+                "InventoryBucketName");
     }
 
     @Test

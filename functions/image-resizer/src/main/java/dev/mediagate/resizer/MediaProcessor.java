@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.s3.model.Tagging;
  * the manifest that won says private, and after its last write removes everything it wrote if the file was deleted
  * meanwhile (see {@link Deletions}).
  */
-final class MediaProcessor {
+final class MediaProcessor implements Reprocessing {
 
     /** The points between a run's steps where a test stands in for a request arriving at that moment. */
     enum Step {
@@ -74,6 +74,12 @@ final class MediaProcessor {
 
     static final String VARIANT_CACHE_CONTROL = "public, max-age=31536000, immutable";
     static final String REJECTED_TAG = "mediagate-status";
+    /** The value of {@link #REJECTED_TAG} on a previous generation's variants: the lifecycle rule deletes them. */
+    static final String SUPERSEDED = "superseded";
+    static final int SUPERSEDED_EXPIRATION_DAYS = 8;
+    /** When a variant was superseded ({@code x-amz-meta-superseded-at}), also where the store keeps no tags. */
+    static final String SUPERSEDED_AT = "superseded-at";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Logger log = LoggerFactory.getLogger(MediaProcessor.class);
 
     private final S3Client s3;
@@ -141,7 +147,7 @@ final class MediaProcessor {
                 head.get().contentLength()));
         long started = System.nanoTime();
         List<String> written = new ArrayList<>();
-        Manifest manifest = build(file, key, etag, head.get(), visibility, written).withVisibility(visibility, false, null);
+        Manifest manifest = build(file, key, etag, head.get(), visibility, written, null).withVisibility(visibility, false, null);
         checkpoints.reached(Step.VARIANTS_WRITTEN, file);
         if (!manifest.isReady()) {
             tagRejected(key);
@@ -178,6 +184,157 @@ final class MediaProcessor {
     }
 
     /**
+     * Makes the file's variants again with today's configuration, under a new generation's keys, and switches the
+     * manifest to them in one conditional write (If-Match the manifest read, so a {@code PATCH} or {@code DELETE} that
+     * came meanwhile wins and this run removes what it wrote). The previous generation's objects are then marked
+     * superseded: the bucket's lifecycle rule deletes them once every URL that named them has expired. An original
+     * without a manifest (its processing never happened) is processed as a new upload.
+     */
+    @Override
+    public Outcome reprocess(String requestBucket, String key, boolean force) {
+        Optional<OriginalKey> original = MediaKeys.parseOriginal(key);
+        if (original.isEmpty()) {
+            return new Outcome(Kind.NOT_AN_ORIGINAL, key + " is not an originals/{owner}/{fileId} key", null, null);
+        }
+        if (!bucket.equals(requestBucket)) {
+            return new Outcome(Kind.NOT_AN_ORIGINAL, "bucket " + requestBucket + " is not this stack's media bucket", null, null);
+        }
+        OriginalKey file = original.get();
+        Optional<HeadObjectResponse> head = head(key);
+        if (head.isEmpty()) {
+            return new Outcome(Kind.NO_ORIGINAL, key, null, null);
+        }
+        if (isDeleted(file)) {
+            return new Outcome(Kind.DELETED, key, null, null);
+        }
+        String manifestKey = MediaKeys.manifest(file.owner(), file.fileId());
+        Optional<Manifest.Stored> existing = readStoredManifest(manifestKey);
+        if (existing.isEmpty()) {
+            ProcessingResult result = process(bucket, key);
+            return new Outcome(Kind.REPROCESSED, "never processed, processed now: " + result.outcome(), result.outcome(), null);
+        }
+        Manifest current = existing.get().manifest();
+        String etag = unquote(head.get().eTag());
+        if (!force && etag.equals(current.source().etag()) && !Recipe.isStale(current, pipeline.recipeConfig(), null)) {
+            return new Outcome(Kind.CURRENT, current.status() + " " + current.recipe(), current.status(), current.recipe());
+        }
+        if (current.isUnpublishPending()) {
+            // A change to private is still removing the public copies: once it finishes, a retry reprocesses.
+            return new Outcome(Kind.RACED, "a visibility change is finishing", current.status(), current.recipe());
+        }
+        Visibility visibility = current.visibilityValue();
+        String generation = newGeneration();
+        List<String> written = new ArrayList<>();
+        long started = System.nanoTime();
+        Manifest made = build(file, key, etag, head.get(), visibility, written, generation)
+                .withVisibility(visibility, false, null).withGeneration(generation);
+        if (!made.isReady()) {
+            tagRejected(key);
+        }
+        if (Manifest.putIfUnchanged(s3, bucket, manifestKey, made, existing).isEmpty() && !landed(manifestKey, generation)) {
+            // Only this run's generation is removed: no manifest ever named it.
+            written.forEach(this::delete);
+            return new Outcome(Kind.RACED, "the manifest changed meanwhile", current.status(), current.recipe());
+        }
+        if (isDeleted(file)) {
+            removeEverything(file);
+            return new Outcome(Kind.DELETED, "deleted while reprocessed", null, null);
+        }
+        int superseded = supersede(current, made);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        metrics.put(Map.of(), "Milliseconds", Map.of("ReprocessMs", millis));
+        log.atInfo().addKeyValue("fileId", file.fileId().value()).addKeyValue("owner", file.owner().value())
+                .addKeyValue("status", made.status()).addKeyValue("recipe", made.recipe()).addKeyValue("generation", generation)
+                .addKeyValue("superseded", superseded).addKeyValue("durationMs", millis).log("reprocessed");
+        return new Outcome(Kind.REPROCESSED, made.status() + " " + made.recipe() + " generation " + generation,
+                made.status(), made.recipe());
+    }
+
+    /**
+     * Whether the manifest that stands is this run's after all: the SDK retries a write whose answer was lost (a reset
+     * connection), and the retry of a conditional write that did land is refused 412, its condition now false.
+     */
+    private boolean landed(String manifestKey, String generation) {
+        return readableManifest(manifestKey).map(Manifest::generation).filter(generation::equals).isPresent();
+    }
+
+    /** A key segment no earlier generation of any file used: the time (for people reading keys) and 48 random bits. */
+    private String newGeneration() {
+        return "g" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+                .format(clock.instant()) + "-" + java.util.HexFormat.of().formatHex(randomBytes(6));
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * Every object of the {@code previous} manifest that {@code replacement} does not name (its private copy under
+     * {@code variants/} and, for a public file, its copy under {@code public/}) is copied onto itself with the
+     * {@value #SUPERSEDED} tag. S3's lifecycle counts an object's age from its creation, so the copy restarts the clock:
+     * the rule deletes it {@value #SUPERSEDED_EXPIRATION_DAYS} days later, after the longest-lived URL that named it
+     * ({@code DOWNLOAD_URL_TTL_SECONDS} at most 7 days, plus rounding). A copy whose source is gone (a delete ran) is
+     * skipped; a store without tags (S3Proxy, locally) keeps the copy untagged.
+     */
+    private int supersede(Manifest previous, Manifest replacement) {
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        replacement.variants().values().forEach(variant -> variant.keys().forEach(k -> {
+            kept.add(MediaKeys.unpublished(k));
+            kept.add(MediaKeys.published(MediaKeys.unpublished(k)));
+        }));
+        // A public file's variants also have copies under public/ (its manifest's keys); a private file's have none.
+        boolean published = previous.visibilityValue() == Visibility.PUBLIC || previous.isUnpublishPending();
+        int count = 0;
+        for (Manifest.VariantEntry variant : previous.variants().values()) {
+            Map<String, String> types = new LinkedHashMap<>();
+            types.put(MediaKeys.unpublished(variant.key()), variant.contentType());
+            variant.alternates().forEach((type, alternate) -> types.put(MediaKeys.unpublished(alternate.key()), type));
+            for (Map.Entry<String, String> entry : types.entrySet()) {
+                for (String target : published ? List.of(entry.getKey(), MediaKeys.published(entry.getKey())) : List.of(entry.getKey())) {
+                    if (!kept.contains(target) && markSuperseded(target, entry.getValue())) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    private boolean markSuperseded(String key, String contentType) {
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            try {
+                copyOntoItself(key, contentType, now, true);
+            } catch (S3Exception e) {
+                if (e.statusCode() != 501) {
+                    throw e;
+                }
+                copyOntoItself(key, contentType, now, false);
+            }
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void copyOntoItself(String key, String contentType, String now, boolean tagged) {
+        s3.copyObject(copy -> {
+            copy.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
+                    .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                    .contentType(contentType).cacheControl(VARIANT_CACHE_CONTROL).metadata(Map.of(SUPERSEDED_AT, now));
+            if (tagged) {
+                copy.taggingDirective(software.amazon.awssdk.services.s3.model.TaggingDirective.REPLACE)
+                        .tagging(REJECTED_TAG + "=" + SUPERSEDED);
+            }
+        });
+    }
+
+    /**
      * A deterministic failure, recorded at once: {@code file.failed} for the original (unless it is gone) and a metric.
      * Publishing it can itself fail transiently, which then throws so Lambda retries.
      */
@@ -203,7 +360,7 @@ final class MediaProcessor {
     }
 
     private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head, Visibility visibility,
-            List<String> written) {
+            List<String> written, String generation) {
         long size = head.contentLength();
         Optional<FileType> declared = FileType.fromMimeType(head.contentType());
         String filename = Filenames.percentDecode(head.metadata().getOrDefault("filename", ""));
@@ -235,7 +392,7 @@ final class MediaProcessor {
             }
             case MediaOutcome.Document document -> manifest(original.fileId(), Manifest.READY, null, bare, Map.of(), null);
             case MediaOutcome.Image image -> {
-                Map<String, Manifest.VariantEntry> variants = writeVariants(original, image, visibility, written);
+                Map<String, Manifest.VariantEntry> variants = writeVariants(original, image, visibility, written, generation);
                 Manifest.Source source = new Manifest.Source(key, etag, filename, head.contentType(), size, image.width(), image.height(),
                         image.animated() ? image.frames() : null, image.animated() ? Boolean.TRUE : null,
                         image.animated() ? image.durationMs() : null);
@@ -251,15 +408,16 @@ final class MediaProcessor {
      * which the retry overwrites). {@code written} collects every key written.
      */
     private Map<String, Manifest.VariantEntry> writeVariants(OriginalKey original, MediaOutcome.Image image, Visibility visibility,
-            List<String> written) {
+            List<String> written, String generation) {
         Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
         try {
             for (MediaOutcome.Variant variant : image.variants()) {
-                String variantKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(), variant.type().extension());
+                String variantKey = MediaKeys.variant(original.owner(), original.fileId(), generation, variant.name(),
+                        variant.type().extension());
                 put(variantKey, variant.type().mimeType(), variant.bytes(), visibility, written);
                 Map<String, Manifest.AlternateEntry> alternates = new LinkedHashMap<>();
                 for (MediaOutcome.Alternate alternate : variant.alternates()) {
-                    String alternateKey = MediaKeys.variant(original.owner(), original.fileId(), variant.name(),
+                    String alternateKey = MediaKeys.variant(original.owner(), original.fileId(), generation, variant.name(),
                             alternate.format().extension());
                     put(alternateKey, alternate.format().mimeType(), alternate.bytes(), visibility, written);
                     alternates.put(alternate.format().mimeType(), new Manifest.AlternateEntry(alternateKey, alternate.bytes().length));

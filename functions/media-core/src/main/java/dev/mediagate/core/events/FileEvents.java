@@ -38,7 +38,8 @@ public final class FileEvents {
         // A change's own id: its time alone (seconds) would give public → private → public within a second the first
         // change's id again, which consumers would drop as a duplicate. Manifests written before changes had ids keep
         // the time-based one, so a redelivery still gets the id it had.
-        String discriminator = !changed ? manifest.source().etag()
+        // A reprocessing's verdict is a change of its own: its generation tells it from the first verdict of the same bytes.
+        String discriminator = !changed ? manifest.source().etag() + (manifest.generation() == null ? "" : " " + manifest.generation())
                 : manifest.visibilityChangeId() != null ? "change " + manifest.visibilityChangeId()
                 : manifest.visibility() + "@" + manifest.visibilityChangedAt();
         String occurredAt = changed ? manifest.visibilityChangedAt() : manifest.processedAt();

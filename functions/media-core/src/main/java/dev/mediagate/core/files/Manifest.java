@@ -27,6 +27,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * <p>The contract's image fields, for ready images only: {@code focus} (the focal point set with {@code PATCH}, null when
  * none), {@code animated} (then {@code source.frames} and {@code source.durationMs}), {@code thumbhash} (base64 of the
  * reference ThumbHash) and {@code dominantColor} ({@code #rrggbb}).
+ *
+ * <p>{@code generation} (extending the contract) names the key segment of a reprocessed file's variants
+ * ({@code variants/{owner}/{fileId}/{generation}/{variant}.{ext}}: new bytes never reuse a key); null for the first
+ * processing, whose keys have none.
  */
 public record Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
         Map<String, VariantEntry> variants, String placeholder, String processedAt,
@@ -37,7 +41,8 @@ public record Manifest(int version, String fileId, String status, String reason,
         @JsonInclude(JsonInclude.Include.NON_NULL) Recipe.Focus focus,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated,
         @JsonInclude(JsonInclude.Include.NON_NULL) String thumbhash,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String dominantColor) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String dominantColor,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String generation) {
 
     /** Version 2 adds {@code recipe}. */
     public static final int VERSION = 2;
@@ -72,14 +77,30 @@ public record Manifest(int version, String fileId, String status, String reason,
             Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
             String visibilityChangedAt, String visibilityChangeId, String recipe) {
         this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
-                visibilityChangedAt, visibilityChangeId, recipe, null, null, null, null);
+                visibilityChangedAt, visibilityChangeId, recipe, null, null, null, null, null);
+    }
+
+    /** A manifest of a first processing: no generation. */
+    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+            Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
+            String visibilityChangedAt, String visibilityChangeId, String recipe, Recipe.Focus focus, Boolean animated,
+            String thumbhash, String dominantColor) {
+        this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
+                visibilityChangedAt, visibilityChangeId, recipe, focus, animated, thumbhash, dominantColor, null);
     }
 
     /** This manifest as made by {@code recipe} (a version-2 manifest). */
     public Manifest withRecipe(String recipe) {
         return new Manifest(Math.max(version, VERSION), fileId, status, reason, visibility, source, variants, placeholder,
                 processedAt, unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, focus, animated, thumbhash,
-                dominantColor);
+                dominantColor, generation);
+    }
+
+    /** This manifest as a reprocessing wrote it, its variants under {@code generation}. */
+    public Manifest withGeneration(String generation) {
+        return new Manifest(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt,
+                unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, focus, animated, thumbhash, dominantColor,
+                generation);
     }
 
     /** The original; {@code frames}, {@code animated} and {@code durationMs} (one loop) only for an animated image. */
@@ -150,13 +171,14 @@ public record Manifest(int version, String fileId, String status, String reason,
                     variant.contentType(), variant.size(), alternates));
         });
         return new Manifest(version, fileId, status, reason, target.code(), source, moved, placeholder, processedAt,
-                pending ? Boolean.TRUE : null, changedAt, changeId, recipe, focus, animated, thumbhash, dominantColor);
+                pending ? Boolean.TRUE : null, changedAt, changeId, recipe, focus, animated, thumbhash, dominantColor,
+                generation);
     }
 
     /** The same manifest with a ready image's summaries: whether it is animated, its ThumbHash, its dominant colour. */
     public Manifest withSummaries(boolean isAnimated, String hash, String colour) {
         return new Manifest(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt,
-                unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, focus, isAnimated, hash, colour);
+                unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, focus, isAnimated, hash, colour, generation);
     }
 
     private static String keyFor(Visibility target, String key) {

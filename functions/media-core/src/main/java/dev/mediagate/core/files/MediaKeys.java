@@ -35,6 +35,15 @@ public final class MediaKeys {
         return variantsPrefix(owner, fileId) + variantName + "." + extension;
     }
 
+    /**
+     * A reprocessed file's variant: under its {@code generation}'s own segment, so new bytes never reuse a key that a
+     * browser or an edge may hold for a year ({@code immutable}). Null: the first processing's key, without a segment.
+     */
+    public static String variant(Owner owner, FileId fileId, String generation, String variantName, String extension) {
+        return generation == null ? variant(owner, fileId, variantName, extension)
+                : variantsPrefix(owner, fileId) + generation + "/" + variantName + "." + extension;
+    }
+
     /** Where a public file's variants are published for the CDN's unsigned {@code /public/*} behaviour (ends with {@code /}). */
     public static String publicPrefix(Owner owner, FileId fileId) {
         return PUBLIC_PREFIX + owner.value() + "/" + fileId.value() + "/";
