@@ -139,10 +139,14 @@ public final class LocalStack implements AutoCloseable {
         String bucket = template.environment("MediaApiFunction").get("MEDIA_BUCKET");
         CdnEdge cdn = new CdnEdge(options.cdnPort(), new CloudFrontVerifier(Map.of(KEY_PAIR_ID, cloudFront.getPublic())),
                 CdnOriginReads.from(template), bucket, origins);
-        AsyncInvoker invoker = new AsyncInvoker(functions, options.dataDir().resolve("dlq"), retryDelay, INSTANCES_PER_FUNCTION);
+        // Pending async events and webhook deliveries are kept on disk (DIR/pending/), as the queues behind them in AWS
+        // keep them: a killed stack finishes them after it starts again.
+        AsyncInvoker invoker = new AsyncInvoker(functions, options.dataDir().resolve("dlq"), retryDelay, INSTANCES_PER_FUNCTION,
+                new DiskSpool(options.dataDir().resolve("pending").resolve("async-invocations")));
         String webhookQueueArn = "arn:aws:sqs:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT_ID + ":mediagate-webhooks";
         Optional<LocalWebhookQueue> webhooks = template.exists(LocalWebhookQueue.FUNCTION)
-                ? Optional.of(new LocalWebhookQueue(functions, options.dataDir().resolve("webhook-dlq"), retryDelay, webhookQueueArn))
+                ? Optional.of(new LocalWebhookQueue(functions, options.dataDir().resolve("webhook-dlq"), retryDelay, webhookQueueArn,
+                        new DiskSpool(options.dataDir().resolve("pending").resolve("webhooks"))))
                 : Optional.empty();
         LocalEventRouter router = new LocalEventRouter(webhooks, invoker, LocalEventRouter.failurePublisher(template));
         // The API's queued CDN invalidations: kept on disk like SQS would, drained by CdnInvalidationFunction, which
@@ -208,6 +212,8 @@ public final class LocalStack implements AutoCloseable {
         api.start(new DevTokens(issuerKeys, issuer, audiences, Clock.systemUTC()), config, router::recent);
         // Polling starts once every function is initialised: messages kept from a killed run are handled now.
         queues.values().forEach(LocalSqsQueue::start);
+        invoker.resume();
+        webhooks.ifPresent(LocalWebhookQueue::resume);
         return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks, List.copyOf(queues.values()));
     }
 

@@ -3,6 +3,7 @@ package dev.mediagate.local.sqs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mediagate.local.DiskSpool;
 import dev.mediagate.local.LocalLog;
 import dev.mediagate.local.lambda.FunctionHost;
 import dev.mediagate.local.sam.SamTemplate;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The webhook queue, locally: each event becomes an SQS message for the real WebhookDeliveryFunction; a message it
  * reports as failed comes back after 1, 2, 4, 8 and 16 seconds (in AWS: the function's own backoff, over a day), then is
- * written to {@code webhook-dlq/} as the dead-letter queue would keep it.
+ * written to {@code webhook-dlq/} as the dead-letter queue would keep it. With a spool, each message is kept on disk
+ * until it is delivered or dead-lettered, and {@link #resume()} delivers what a killed stack left.
  */
 public final class LocalWebhookQueue implements AutoCloseable {
 
@@ -40,8 +42,15 @@ public final class LocalWebhookQueue implements AutoCloseable {
         return thread;
     });
     private final AtomicInteger pending = new AtomicInteger();
+    private final DiskSpool spool;
 
     public LocalWebhookQueue(FunctionHost functions, Path deadLetters, Duration firstDelay, String queueArn) {
+        this(functions, deadLetters, firstDelay, queueArn, null);
+    }
+
+    /** {@code spool}: where undelivered messages are kept (null: in memory only). */
+    public LocalWebhookQueue(FunctionHost functions, Path deadLetters, Duration firstDelay, String queueArn, DiskSpool spool) {
+        this.spool = spool;
         this.functions = functions;
         this.deadLetters = deadLetters;
         this.firstDelay = firstDelay;
@@ -49,9 +58,37 @@ public final class LocalWebhookQueue implements AutoCloseable {
     }
 
     public void send(String body) {
-        pending.incrementAndGet();
         String messageId = UUID.randomUUID().toString();
-        executor.execute(() -> receive(messageId, body, 1));
+        Path kept = spool == null ? null : spool.add(record(messageId, body, 1));
+        pending.incrementAndGet();
+        executor.execute(() -> receive(messageId, body, 1, kept));
+    }
+
+    /** Delivers again every message a previous run accepted and did not deliver or dead-letter. */
+    public void resume() {
+        if (spool == null) {
+            return;
+        }
+        spool.load().forEach((file, record) -> {
+            pending.incrementAndGet();
+            executor.execute(() -> receive(record.path("messageId").asText(), record.path("body").asText(),
+                    record.path("receiveCount").asInt(1), file));
+        });
+    }
+
+    private static ObjectNode record(String messageId, String body, int receiveCount) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("messageId", messageId);
+        record.put("body", body);
+        record.put("receiveCount", receiveCount);
+        return record;
+    }
+
+    private void done(Path kept) {
+        if (kept != null) {
+            spool.remove(kept);
+        }
+        pending.decrementAndGet();
     }
 
     /** Messages not yet delivered or dead-lettered: tests wait for zero. */
@@ -59,7 +96,7 @@ public final class LocalWebhookQueue implements AutoCloseable {
         return pending.get();
     }
 
-    private void receive(String messageId, String body, int receiveCount) {
+    private void receive(String messageId, String body, int receiveCount, Path kept) {
         boolean delivered;
         try {
             JsonNode response = JSON.readTree(functions.invoke(FUNCTION, sqsEvent(messageId, body, receiveCount)));
@@ -69,14 +106,17 @@ public final class LocalWebhookQueue implements AutoCloseable {
             delivered = false;
         }
         if (delivered) {
-            pending.decrementAndGet();
+            done(kept);
         } else if (receiveCount < MAX_RECEIVES) {
             long delay = firstDelay.toMillis() << (receiveCount - 1);
             LocalLog.line("webhook", "not delivered, attempt " + (receiveCount + 1) + " in " + delay + " ms");
-            executor.schedule(() -> receive(messageId, body, receiveCount + 1), delay, TimeUnit.MILLISECONDS);
+            if (kept != null) {
+                spool.write(kept, record(messageId, body, receiveCount + 1));
+            }
+            executor.schedule(() -> receive(messageId, body, receiveCount + 1, kept), delay, TimeUnit.MILLISECONDS);
         } else {
             LocalLog.line("webhook", "not delivered after " + MAX_RECEIVES + " attempts, written to " + deadLetter(messageId, body));
-            pending.decrementAndGet();
+            done(kept);
         }
     }
 
