@@ -14,6 +14,21 @@ final class Failures {
     private Failures() {
     }
 
+    /**
+     * {@code file.failed}'s {@code reason} for a failure the resizer met itself: a short code, never the error's
+     * message (it may name keys or internals). The same codes as Lambda's failure records used to give.
+     */
+    static String reason(RuntimeException failure) {
+        String type = failure.getClass().getSimpleName();
+        if (type.contains("Timeout")) {
+            return "timeout";
+        }
+        if (failure instanceof SdkException || failure instanceof EventRefusedException || failure instanceof UncheckedIOException) {
+            return "storage-unavailable";
+        }
+        return "processing-error";
+    }
+
     static boolean isTransient(RuntimeException failure) {
         return failure instanceof SdkException || failure instanceof UncheckedIOException
                 || failure instanceof EventRefusedException refused && refused.isRetryable();

@@ -32,9 +32,11 @@ import org.slf4j.MDC;
  * {@code originals/} becomes variants and a manifest. A failing record does not stop the others. A transient failure
  * (S3, the bus) reports its message in {@code batchItemFailures}, so SQS delivers it again after the visibility timeout,
  * and the records already done are skipped cheaply then (their manifest names the same ETag). A deterministic failure
- * is announced as {@code file.failed} at once instead of being retried to the same end. The queue's last receive
- * processes nothing: every earlier one failed or crashed (a crash reports nothing), so it announces {@code file.failed}
- * and leaves the message to go to the failure queue, where an operator can redrive it.
+ * is announced as {@code file.failed} at once instead of being retried to the same end, and so is a transient one on the
+ * last receive that processes ({@code MAX_RECEIVE_COUNT - 1}), with its reason; its message is then done with. The
+ * queue's very last receive comes only after receives that crashed or timed out (they report nothing): it processes
+ * nothing, announces {@code file.failed} and leaves the message to go to the failure queue, where an operator can look
+ * at it and redrive it.
  */
 public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
 
@@ -164,7 +166,8 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 announceGivingUp(notification.objects(), receiveCount(message));
                 return false;
             }
-            return process(notification.objects(), new ArrayList<>()) == null;
+            boolean lastAttempt = receiveCount(message) >= maxReceiveCount - 1;
+            return process(notification.objects(), new ArrayList<>(), lastAttempt) == null;
         } catch (RuntimeException e) {
             // Announcing a failure failed too: this message alone comes back, not its batch.
             log.atError().setCause(e).log("the message will be received again");
@@ -191,7 +194,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 .map(record -> new S3Notifications.S3Object(record.getS3().getBucket().getName(), record.getS3().getObject().getUrlDecodedKey()))
                 .toList();
         List<ProcessingResult> results = new ArrayList<>();
-        RuntimeException failure = process(objects, results);
+        RuntimeException failure = process(objects, results, false);
         if (failure != null) {
             throw failure;
         }
@@ -202,8 +205,11 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         }
     }
 
-    /** Every object in turn; the first transient failure is returned (null when there was none) after the others ran. */
-    private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results) {
+    /**
+     * Every object in turn; the first transient failure is returned (null when there was none) after the others ran. On
+     * the last attempt a transient failure is final too: announced with its reason, not returned.
+     */
+    private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results, boolean lastAttempt) {
         RuntimeException failure = null;
         for (S3Notifications.S3Object object : objects) {
             String key = object.key();
@@ -214,7 +220,10 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 }
                 results.add(result);
             } catch (RuntimeException e) {
-                if (Failures.isTransient(e)) {
+                if (Failures.isTransient(e) && lastAttempt) {
+                    log.atError().addKeyValue("key", key).setCause(e).log("processing failed on its last attempt, announced as file.failed");
+                    results.add(processor.giveUp(object.bucket(), key, e, Failures.reason(e)));
+                } else if (Failures.isTransient(e)) {
                     log.atError().addKeyValue("key", key).setCause(e).log("processing failed, the message will be received again");
                     failure = failure == null ? e : failure;
                     results.add(new ProcessingResult(key, "failed", e.getClass().getSimpleName()));

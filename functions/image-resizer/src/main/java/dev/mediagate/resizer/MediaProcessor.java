@@ -339,6 +339,11 @@ final class MediaProcessor implements Reprocessing {
      * Publishing it can itself fail transiently, which then throws so Lambda retries.
      */
     ProcessingResult giveUp(String eventBucket, String key, RuntimeException cause) {
+        return giveUp(eventBucket, key, cause, "processing-error");
+    }
+
+    /** As above, announced with {@code reason} ({@code file.failed}'s short code). */
+    ProcessingResult giveUp(String eventBucket, String key, RuntimeException cause, String reason) {
         Optional<OriginalKey> original = MediaKeys.parseOriginal(key);
         Optional<HeadObjectResponse> head = original.isPresent() && bucket.equals(eventBucket) ? head(key) : Optional.empty();
         if (head.isEmpty()) {
@@ -351,7 +356,7 @@ final class MediaProcessor implements Reprocessing {
             return ProcessingResult.skipped(key, "the manifest was written before the failure: its verdict stands");
         }
         events.publish(FileEvents.failed(original.get().owner(), original.get().fileId(), unquote(head.get().eTag()),
-                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), "processing-error",
+                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), reason,
                 Visibility.fromStored(head.get().metadata().get("visibility")).code(),
                 Filenames.percentDecode(head.get().metadata().getOrDefault("filename", "")), head.get().contentType(),
                 head.get().contentLength()));

@@ -315,6 +315,21 @@ class ImageResizerHandlerTest {
     }
 
     @Test
+    void aTransientFailureOnTheLastAttemptIsAnnouncedWithItsReasonAndTheMessageIsDoneWith() throws Exception {
+        putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
+        int before = LocalEventBus.shared().entries().size();
+        String lastAttempt = S3Events.json("sqs-s3-object-created.json")
+                .replace("\"ApproximateReceiveCount\": \"1\"", "\"ApproximateReceiveCount\": \"" + (ImageResizerHandler.DEFAULT_MAX_RECEIVE_COUNT - 1) + "\"");
+
+        SQSBatchResponse response = handlerWith(failingOnPut(client, 2)).handleRequest(S3Events.sqs(lastAttempt), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        List<LocalEventBus.Entry> published = LocalEventBus.shared().entries().subList(before, LocalEventBus.shared().entries().size());
+        assertThat(published).extracting(LocalEventBus.Entry::detailType).containsExactly("file.uploaded", "file.failed");
+        assertThat(JSON.readTree(published.get(1).detail()).at("/data/reason").asText()).isEqualTo("storage-unavailable");
+    }
+
+    @Test
     void theQueuesLastReceiveProcessesNothingAnnouncesFileFailedAndLeavesTheMessageToTheFailureQueue() throws Exception {
         putOriginal(Images.jpeg(Images.quadrants(640, 480)), "image/jpeg");
         int before = LocalEventBus.shared().entries().size();
