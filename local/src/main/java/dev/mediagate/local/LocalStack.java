@@ -176,8 +176,10 @@ public final class LocalStack implements AutoCloseable {
         sentTo.values().forEach(queue -> queues.put(CDN_INVALIDATION_QUEUE, queue));
         for (NotificationRule rule : notifications) {
             if (rule.toQueue() && !queues.containsKey(rule.queueId())) {
-                queues.put(rule.queueId(), new LocalSqsQueue(LocalSqsQueue.Config.from(template, rule.queueId(), INSTANCES_PER_FUNCTION),
-                        functions, options.dataDir().resolve("queues").resolve(rule.queueId()), options.dataDir().resolve("dlq"), retryDelay));
+                LocalSqsQueue queue = new LocalSqsQueue(LocalSqsQueue.Config.from(template, rule.queueId(), INSTANCES_PER_FUNCTION),
+                        functions, options.dataDir().resolve("queues").resolve(rule.queueId()), options.dataDir().resolve("dlq"), retryDelay);
+                queue.sendS3TestEventIfNew(rule.bucket());
+                queues.put(rule.queueId(), queue);
             }
         }
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,

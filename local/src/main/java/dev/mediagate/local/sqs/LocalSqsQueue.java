@@ -96,6 +96,7 @@ public final class LocalSqsQueue implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
     private final List<Thread> pollers = new ArrayList<>();
     private volatile boolean closed;
+    private boolean created;
 
     /** Loads what a previous run left in {@code directory}; {@link #start()} begins polling. */
     public LocalSqsQueue(Config config, FunctionHost functions, Path directory, Path deadLetters, Duration visibilityTimeout) {
@@ -119,13 +120,25 @@ public final class LocalSqsQueue implements AutoCloseable {
             if (!messages.isEmpty()) {
                 LocalLog.line("sqs", config.queueId() + ": " + messages.size() + " message(s) kept from the last run");
             }
-            if (firstStart) {
-                // As S3 does when a bucket's notification to a queue is set up.
-                send(JSON.writeValueAsString(Map.of("Service", "Amazon S3", "Event", "s3:TestEvent",
-                        "Time", Instant.now().toString(), "Bucket", "local", "RequestId", "LOCAL", "HostId", "LOCAL")));
-            }
+            this.created = firstStart;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * For a queue S3 notifies: S3 sends {@code s3:TestEvent} once, when the bucket's notification to the queue is set
+     * up (here: when the queue's directory is first made), and the consumer must cope with it.
+     */
+    public void sendS3TestEventIfNew(String bucket) {
+        if (created) {
+            try {
+                send(JSON.writeValueAsString(Map.of("Service", "Amazon S3", "Event", "s3:TestEvent",
+                        "Time", Instant.now().toString(), "Bucket", bucket, "RequestId", "LOCAL", "HostId", "LOCAL")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            created = false;
         }
     }
 
