@@ -16,13 +16,43 @@ public final class CommandLine {
     static final String USAGE = """
             usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--webhook-url URL] [--template template.yaml]
                                                              [--parameter-overrides "Name=Value ..."]
-                   java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]""";
+                   java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]
+                   java -jar local/target/mediagate-local.jar reprocess [--stale | --all] [--owner OWNER] [--data-dir DIR] [--parameter-overrides "Name=Value ..."]""";
 
     private CommandLine() {
     }
 
     /** {@code invoke <LogicalId> --event FILE [stack options]}: which function, which event file, the stack's options. */
     record Invoke(String function, Path event, LocalStack.Options options) {
+    }
+
+    /** {@code reprocess [--stale | --all] [--owner OWNER] [stack options]}: {@code --stale} (the default) or every file. */
+    record Reprocess(boolean all, Optional<String> owner, LocalStack.Options options) {
+    }
+
+    static Reprocess reprocess(List<String> args) {
+        boolean all = false;
+        boolean stale = false;
+        Optional<String> owner = Optional.empty();
+        List<String> stackArgs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--all" -> all = true;
+                case "--stale" -> stale = true;
+                case "--owner" -> {
+                    String value = required("--owner", i + 1 < args.size() ? args.get(++i) : null);
+                    if (!value.matches("[a-z0-9]+")) {
+                        throw new IllegalArgumentException("--owner takes an owner as GET /me gives it ([a-z0-9]), got '" + value + "'");
+                    }
+                    owner = Optional.of(value);
+                }
+                default -> stackArgs.add(args.get(i));
+            }
+        }
+        if (all && stale) {
+            throw new IllegalArgumentException("reprocess takes --stale or --all, not both");
+        }
+        return new Reprocess(all, owner, parse(stackArgs));
     }
 
     static Invoke invoke(List<String> args) {

@@ -21,6 +21,9 @@ public final class Main {
             if (!arguments.isEmpty() && arguments.get(0).equals("invoke")) {
                 System.exit(invoke(arguments.subList(1, arguments.size())));
             }
+            if (!arguments.isEmpty() && arguments.get(0).equals("reprocess")) {
+                System.exit(reprocess(arguments.subList(1, arguments.size())));
+            }
             if (arguments.contains("--help") || arguments.contains("-h")) {
                 System.out.println(CommandLine.USAGE);
                 return;
@@ -57,6 +60,15 @@ public final class Main {
         String message = String.valueOf(failure.getMessage());
         String cause = root == failure ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
         return (message + cause).replaceAll("\\s+", " ").strip();
+    }
+
+    /** {@code reprocess [--stale | --all] [--owner OWNER] [options]}: 0 when every file succeeded or was current. */
+    public static int reprocess(List<String> args) throws Exception {
+        CommandLine.Reprocess reprocess = CommandLine.reprocess(args);
+        dev.mediagate.local.LocalReprocess.Summary summary = dev.mediagate.local.LocalReprocess.run(reprocess.all(),
+                reprocess.owner(), reprocess.options());
+        System.out.println(summary.line());
+        return summary.failed() == 0 ? 0 : 1;
     }
 
     /** {@code invoke <LogicalId> --event FILE [options]}, as {@code sam local invoke}; 0 once the result is printed. */

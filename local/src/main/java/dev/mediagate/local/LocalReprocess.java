@@ -1,0 +1,122 @@
+package dev.mediagate.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mediagate.local.events.LocalAwsEndpoint;
+import dev.mediagate.local.lambda.FunctionHost;
+import dev.mediagate.local.s3.LocalS3Server;
+import dev.mediagate.local.sam.SamTemplate;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * {@code reprocess [--stale | --all] [--owner OWNER]}: ReprocessFunction, with the environment {@code template.yaml}
+ * (and {@code --parameter-overrides}) gives it, over every original of the local bucket (or one owner's), each as one
+ * task of an S3 Batch Operations invocation (schema 2.0; {@code --all} sends {@code {"force": "true"}}), as a job in
+ * AWS would. A progress bar on standard error; the last line on standard output is
+ * {@code reprocess: N files, S succeeded, F failed, K already current}.
+ */
+public final class LocalReprocess {
+
+    static final String FUNCTION = "ReprocessFunction";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LocalReprocess() {
+    }
+
+    /** The counts the last line reports; {@code succeeded} are the files made again. */
+    public record Summary(int files, int succeeded, int failed, int current) {
+
+        public String line() {
+            return "reprocess: " + files + " files, " + succeeded + " succeeded, " + failed + " failed, " + current
+                    + " already current";
+        }
+    }
+
+    public static Summary run(boolean all, Optional<String> owner, LocalStack.Options options) throws Exception {
+        SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides());
+        LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
+        java.util.Properties before = (java.util.Properties) System.getProperties().clone();
+        try (LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), 0, List.of(), store -> store);
+                LocalAwsEndpoint aws = new LocalAwsEndpoint(new dev.mediagate.local.events.LocalEventBus(entry -> { }))) {
+            FunctionHost functions = new FunctionHost(template, 1, true);
+            Map<String, String> overrides = new LinkedHashMap<>(LocalStack.overrides(s3, "http://127.0.0.1:" + options.cdnPort(),
+                    LocalKeys.privateKeyFile(options.dataDir().resolve("keys"), "cloudfront")));
+            overrides.putAll(LocalStack.eventOverrides(aws.url(), LocalKeys.webhookSecret(options.dataDir().resolve("keys"))));
+            overrides.put("LIBVIPS_PATH", dev.mediagate.local.lambda.SharpLibvips.library().toString());
+            functions.configure(overrides);
+            String bucket = template.environment(FUNCTION).get("MEDIA_BUCKET");
+            s3.ensureBucket(bucket);
+            List<String> keys = originals(s3, bucket, owner);
+            PrintStream stdout = LocalStack.stderrAsStdout();
+            int succeeded = 0;
+            int failed = 0;
+            int current = 0;
+            try {
+                for (int i = 0; i < keys.size(); i++) {
+                    JsonNode result = JSON.readTree(functions.invoke(FUNCTION, event(bucket, keys.get(i), all, i)))
+                            .at("/results/0");
+                    if (!result.path("resultCode").asText().equals("Succeeded")) {
+                        failed++;
+                        System.err.println("\r" + keys.get(i) + ": " + result.path("resultCode").asText() + " "
+                                + result.path("resultString").asText());
+                    } else if (result.path("resultString").asText().startsWith("current:")) {
+                        current++;
+                    } else {
+                        succeeded++;
+                    }
+                    System.err.print("\r" + bar(i + 1, keys.size()));
+                }
+                System.err.println();
+            } finally {
+                System.setOut(stdout);
+            }
+            return new Summary(keys.size(), succeeded, failed, current);
+        } finally {
+            System.setProperties(before);
+        }
+    }
+
+    /** {@code [#####-----] 5/10}: one line, redrawn in place. */
+    static String bar(int done, int total) {
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + done + "/" + total;
+    }
+
+    /** One task, shaped as S3 Batch Operations invokes the function (schema 2.0). */
+    static byte[] event(String bucket, String key, boolean force, int index) throws Exception {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("invocationSchemaVersion", "2.0");
+        event.put("invocationId", "local-reprocess");
+        ObjectNode job = event.putObject("job");
+        job.put("id", "local-reprocess");
+        job.putObject("userArguments").put("force", String.valueOf(force));
+        ObjectNode task = event.putArray("tasks").addObject();
+        task.put("taskId", "task-" + index);
+        task.put("s3Key", key);
+        task.putNull("s3VersionId");
+        task.put("s3Bucket", bucket);
+        return JSON.writeValueAsBytes(event);
+    }
+
+    private static List<String> originals(LocalS3Server server, String bucket, Optional<String> owner) {
+        try (S3Client s3 = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true)
+                .region(Region.of(SamTemplate.LOCAL_REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3Server.ACCESS_KEY,
+                        LocalS3Server.SECRET_KEY))).build()) {
+            String prefix = "originals/" + owner.map(value -> value + "/").orElse("");
+            return s3.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix)).contents().stream()
+                    .map(S3Object::key).sorted().toList();
+        }
+    }
+}
