@@ -175,6 +175,15 @@ public record Manifest(int version, String fileId, String status, String reason,
                 generation);
     }
 
+    /**
+     * The same manifest around another focal point (null: none), as a focus change writes it before the file's cover
+     * variants are made again; its recipe is then stale until a reprocessing writes the new ones.
+     */
+    public Manifest withFocus(Recipe.Focus newFocus) {
+        return new Manifest(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt,
+                unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, newFocus, animated, thumbhash, dominantColor);
+    }
+
     /** The same manifest with a ready image's summaries: whether it is animated, its ThumbHash, its dominant colour. */
     public Manifest withSummaries(boolean isAnimated, String hash, String colour) {
         return new Manifest(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt,
