@@ -204,6 +204,35 @@ class TemplateTest {
         assertThat(LocalEventRouter.failurePublisher(template)).as("no Lambda on-failure records any more").isNull();
     }
 
+    @Test
+    void theUploadAndStatusRoutesHaveThrottlesOfTheirOwnWithinTheAccountsDefaultQuota() {
+        Map<String, Object> api = map(template.evaluate(template.properties("HttpApi")));
+        Map<String, Object> perRoute = map(api.get("RouteSettings"));
+        List<String> routeKeys = HttpRoute.from(template).stream().map(HttpRoute::routeKey).toList();
+
+        assertThat(perRoute).containsOnlyKeys("POST /uploads", "POST /owners/{owner}/uploads", "GET /files/{fileId}",
+                "GET /owners/{owner}/files/{fileId}");
+        assertThat(routeKeys).as("each throttled route is a route of the API").containsAll(perRoute.keySet());
+        double uploads = rate(perRoute.get("POST /uploads"));
+        double status = rate(perRoute.get("GET /files/{fileId}"));
+        double others = rate(api.get("DefaultRouteSettings"));
+        assertThat(rate(perRoute.get("POST /owners/{owner}/uploads"))).isEqualTo(uploads);
+        assertThat(rate(perRoute.get("GET /owners/{owner}/files/{fileId}"))).isEqualTo(status);
+        // A processing file is polled a few times with backoff; each upload asks for one URL.
+        assertThat(status).as("status polls outnumber upload requests").isGreaterThan(uploads);
+        assertThat(uploads).as("uploads get more than any other route").isGreaterThan(others);
+        // The four throttled routes at full rate stay under API Gateway's default account quota (10,000 requests/s).
+        assertThat(2 * uploads + 2 * status).isLessThanOrEqualTo(10_000);
+        for (Object settings : perRoute.values()) {
+            assertThat(Double.parseDouble(String.valueOf(map(settings).get("ThrottlingBurstLimit"))))
+                    .as("a burst is at least a second's rate").isGreaterThanOrEqualTo(rate(settings)).isLessThanOrEqualTo(5_000);
+        }
+    }
+
+    private static double rate(Object settings) {
+        return Double.parseDouble(String.valueOf(map(settings).get("ThrottlingRateLimit")));
+    }
+
     private Map<String, Object> resizerNotification() {
         List<Object> toQueues = list(map(template.properties("MediaBucket").get("NotificationConfiguration")).get("QueueConfigurations"));
         assertThat(toQueues).hasSize(1);

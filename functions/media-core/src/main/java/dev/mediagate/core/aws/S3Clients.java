@@ -3,6 +3,7 @@ package dev.mediagate.core.aws;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -15,9 +16,15 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * S3 clients as the functions build them once at init: the JDK's URL connection (small, fast to start), the default
  * credentials and region chains (resolved per call, so SnapStart never freezes credentials), the endpoint switchable
- * for the local stack.
+ * for the local stack, and the SDK's adaptive retry: S3 answers 503 Slow Down while a new prefix's request rate
+ * outgrows its partition ("Best practices design patterns: optimizing Amazon S3 performance"), and the adaptive mode
+ * adds a client-side rate limiter to the standard mode's backoff, so each instance slows down instead of retrying into
+ * the same throttling.
  */
 public final class S3Clients {
+
+    /** The SDK 2.x adaptive mode as it behaves since 2.26 (the rate limiter applies to throttling errors only). */
+    static final RetryMode RETRY_MODE = RetryMode.ADAPTIVE_V2;
 
     private S3Clients() {
     }
@@ -30,7 +37,8 @@ public final class S3Clients {
                         .build())
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .region(region())
-                .forcePathStyle(endpoint.pathStyle());
+                .forcePathStyle(endpoint.pathStyle())
+                .overrideConfiguration(override -> override.retryStrategy(RETRY_MODE));
         endpoint.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
     }
