@@ -147,7 +147,9 @@ final class MediaProcessor implements Reprocessing {
                 head.get().contentLength()));
         long started = System.nanoTime();
         List<String> written = new ArrayList<>();
-        Manifest manifest = build(file, key, etag, head.get(), visibility, written, null).withVisibility(visibility, false, null);
+        // A focus set on the manifest that stands (PATCH) cuts the cover variants, whichever run makes them.
+        Recipe.Focus focus = existing.map(stored -> stored.manifest().focus()).orElse(null);
+        Manifest manifest = build(file, key, etag, head.get(), visibility, written, null, focus).withVisibility(visibility, false, null);
         checkpoints.reached(Step.VARIANTS_WRITTEN, file);
         if (!manifest.isReady()) {
             tagRejected(key);
@@ -215,7 +217,8 @@ final class MediaProcessor implements Reprocessing {
         }
         Manifest current = existing.get().manifest();
         String etag = unquote(head.get().eTag());
-        if (!force && etag.equals(current.source().etag()) && !Recipe.isStale(current, pipeline.recipeConfig(), null)) {
+        // The recipe names the focus: a focus changed since the variants were made (PATCH) makes them stale.
+        if (!force && etag.equals(current.source().etag()) && !Recipe.isStale(current, pipeline.recipeConfig(), current.focus())) {
             return new Outcome(Kind.CURRENT, current.status() + " " + current.recipe(), current.status(), current.recipe());
         }
         if (current.isUnpublishPending()) {
@@ -226,7 +229,7 @@ final class MediaProcessor implements Reprocessing {
         String generation = newGeneration();
         List<String> written = new ArrayList<>();
         long started = System.nanoTime();
-        Manifest made = build(file, key, etag, head.get(), visibility, written, generation)
+        Manifest made = build(file, key, etag, head.get(), visibility, written, generation, current.focus())
                 .withVisibility(visibility, false, null).withGeneration(generation);
         if (!made.isReady()) {
             tagRejected(key);
@@ -364,8 +367,18 @@ final class MediaProcessor implements Reprocessing {
         return new ProcessingResult(key, "failed", "gave up: " + cause.getClass().getSimpleName());
     }
 
+    /**
+     * The verdict on the original and its variants, the cover ones cut around {@code focus} (null: none set); the
+     * manifest keeps the focus and names it in its recipe.
+     */
     private Manifest build(OriginalKey original, String key, String etag, HeadObjectResponse head, Visibility visibility,
-            List<String> written, String generation) {
+            List<String> written, String generation, Recipe.Focus focus) {
+        Manifest made = verdict(original, key, etag, head, visibility, written, generation, focus).withFocus(focus);
+        return made.withRecipe(Recipe.expectedFor(made, pipeline.recipeConfig(), focus));
+    }
+
+    private Manifest verdict(OriginalKey original, String key, String etag, HeadObjectResponse head, Visibility visibility,
+            List<String> written, String generation, Recipe.Focus focus) {
         long size = head.contentLength();
         Optional<FileType> declared = FileType.fromMimeType(head.contentType());
         String filename = Filenames.percentDecode(head.metadata().getOrDefault("filename", ""));
@@ -384,7 +397,7 @@ final class MediaProcessor implements Reprocessing {
         try (ResponseInputStream<GetObjectResponse> body = s3.getObject(get -> get.bucket(bucket).key(key).ifMatch(head.eTag())
                 .range(prefixOnly ? "bytes=0-" + (FormatSniffer.PREFIX_BYTES - 1) : null));
                 NativeBytes bytes = NativeBytes.read(body, body.response().contentLength())) {
-            outcome = pipeline.process(bytes, declared.get());
+            outcome = pipeline.process(bytes, declared.get(), focus);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + key + " from S3 failed", e);
         }
