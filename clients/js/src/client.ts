@@ -415,9 +415,13 @@ export class Mediagate {
         const text = response.status === 204 ? "" : await response.text();
         return (text ? JSON.parse(text) : undefined) as T;
       }
-      if (options.retry && retryable(response.status) && response.status !== 403 && attempt < this.#retryDelays.length) {
+      // A 429 is retried for every call, POST included: API Gateway's throttle (and the API's own limit) refuses the
+      // request before anything is done. The pause is the server's Retry-After when it gives a longer one.
+      const again = response.status === 429 || options.retry && retryable(response.status) && response.status !== 403;
+      if (again && attempt < this.#retryDelays.length) {
+        const wait = Math.max(this.#retryDelays[attempt] ?? 0, retryAfterMs(response.headers.get("Retry-After")));
         await response.arrayBuffer().catch(() => undefined);
-        await pause(this.#retryDelays[attempt] ?? 0, options.signal);
+        await pause(wait, options.signal);
         continue;
       }
       throw await MediagateError.from(response, what);
@@ -428,6 +432,14 @@ export class Mediagate {
 /** The exact length of a part in the server's layout (the last one the remainder). */
 function partSize(upload: MultipartUpload, size: number, partNumber: number): number {
   return partNumber < upload.partCount ? upload.partSize : size - upload.partSize * (upload.partCount - 1);
+}
+
+/** `Retry-After` (delay-seconds or an HTTP-date) in ms; 0 when absent or unreadable. */
+function retryAfterMs(value: string | null, now: number = Date.now()): number {
+  if (!value) return 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? 0 : Math.max(0, at - now);
 }
 
 /** Worth another try: S3 or the API busy or failing, an expired URL (S3's 403), a timeout. */

@@ -69,3 +69,27 @@ test("pictureHtml escapes what it writes and shows nothing for a file without va
     + ' width="2" height="1" alt="say &quot;hi&quot; &lt;b&gt;.jpg" loading="lazy" decoding="async"></picture>');
   assert.equal(pictureHtml(view), "");
 });
+
+test("a throttled POST /uploads (429) is sent again after the server's Retry-After, then succeeds", async () => {
+  let answers = 0;
+  const created = { fileId: "f", status: "awaiting-upload", upload: { method: "PUT", url: "https://s3/x", headers: {}, expiresAt: "x" } };
+  const { calls, fetch } = recording(() => ++answers === 1
+    ? Response.json({ message: "Too Many Requests" }, { status: 429, headers: { "Retry-After": "1" } })
+    : Response.json(created, { status: 201 }));
+  const client = new Mediagate({ baseUrl: "https://api.example.com", getToken: () => "t", fetch, retryDelays: [10] });
+  const started = Date.now();
+
+  const answer = await client.createUpload({ filename: "a.jpg", contentType: "image/jpeg", size: 10 });
+
+  assert.equal(answer.fileId, "f");
+  assert.deepEqual(calls.map((call) => call.method), ["POST", "POST"]);
+  assert.ok(Date.now() - started >= 1000, "waited the Retry-After's second, not the 10 ms retry delay");
+});
+
+test("a POST refused with another status is not sent again", async () => {
+  const { calls, fetch } = recording(() => Response.json({ message: "Internal Server Error" }, { status: 500 }));
+  const client = new Mediagate({ baseUrl: "https://api.example.com", getToken: () => "t", fetch, retryDelays: [0] });
+
+  await assert.rejects(client.createUpload({ filename: "a.jpg", contentType: "image/jpeg", size: 10 }));
+  assert.equal(calls.length, 1);
+});
