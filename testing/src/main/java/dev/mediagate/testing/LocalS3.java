@@ -46,6 +46,9 @@ public final class LocalS3 {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .forcePathStyle(true)
                 .httpClient(UrlConnectionHttpClient.create())
+                // S3Proxy closes some connections after refusing a request before its body; the JDK caches up to five
+                // per host, so a sixth attempt always gets a fresh one.
+                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(6)))
                 .build();
         client.createBucket(b -> b.bucket(BUCKET));
     }

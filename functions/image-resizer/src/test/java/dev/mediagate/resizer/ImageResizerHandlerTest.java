@@ -184,7 +184,14 @@ class ImageResizerHandlerTest {
                         reads.add(method.getName());
                     }
                     try {
-                        return method.invoke(client, args);
+                        Object result = method.invoke(client, args);
+                        // A manifest found (re-read after a write whose answer was lost) is not a read of the original.
+                        if (result instanceof software.amazon.awssdk.core.ResponseBytes<?> bytes
+                                && bytes.response() instanceof software.amazon.awssdk.services.s3.model.GetObjectResponse response
+                                && "application/json".equals(response.contentType())) {
+                            reads.remove(reads.size() - 1);
+                        }
+                        return result;
                     } catch (java.lang.reflect.InvocationTargetException e) {
                         throw e.getCause();
                     }
@@ -416,7 +423,9 @@ class ImageResizerHandlerTest {
                 (proxy, method, args) -> {
                     try {
                         Object result = method.invoke(client, args);
-                        if (result instanceof software.amazon.awssdk.core.ResponseBytes<?> bytes) {
+                        if (result instanceof software.amazon.awssdk.core.ResponseBytes<?> bytes
+                                && !(bytes.response() instanceof software.amazon.awssdk.services.s3.model.GetObjectResponse read
+                                        && "application/json".equals(read.contentType()))) {
                             bytesRead.add(bytes.asByteArray().length);
                         }
                         if (result instanceof software.amazon.awssdk.core.ResponseInputStream<?> stream

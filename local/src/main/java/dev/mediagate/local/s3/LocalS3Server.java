@@ -50,7 +50,10 @@ public final class LocalS3Server implements AutoCloseable {
         endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
         client = S3Client.builder().endpointOverride(endpoint).region(Region.of(SamTemplate.LOCAL_REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build();
+                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+                // S3Proxy closes some connections after refusing a request before its body; the JDK caches up to five
+                // per host, so a sixth attempt always gets a fresh one.
+                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(6))).build();
     }
 
     public void ensureBucket(String bucket) {

@@ -3,6 +3,7 @@ package dev.mediagate.core.aws;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -25,6 +26,12 @@ public final class S3Clients {
 
     /** The SDK 2.x adaptive mode as it behaves since 2.26 (the rate limiter applies to throttling errors only). */
     static final RetryMode RETRY_MODE = RetryMode.ADAPTIVE_V2;
+    /**
+     * Six attempts instead of the mode's three: a Slow Down while a prefix partitions outlasts three, and the JDK's
+     * connection cache keeps up to five connections per host, any of which a server may have closed after refusing a
+     * request before its body (S3Proxy does, locally): a sixth attempt always gets a fresh connection.
+     */
+    static final int MAX_ATTEMPTS = 6;
 
     private S3Clients() {
     }
@@ -38,7 +45,8 @@ public final class S3Clients {
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .region(region())
                 .forcePathStyle(endpoint.pathStyle())
-                .overrideConfiguration(override -> override.retryStrategy(RETRY_MODE));
+                .overrideConfiguration(override -> override.retryStrategy(
+                        AwsRetryStrategy.forRetryMode(RETRY_MODE).toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
         endpoint.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -255,7 +255,44 @@ public record Manifest(int version, String fileId, String status, String reason,
                 return ownEarlierAttempt(s3, bucket, key, manifest, json);
             }
             throw e;
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            // No answer at all: a server that refuses a conditional PUT before reading its body may close the
+            // connection, which the JDK's HttpURLConnection reports as a failed body write, not as the 412. What stands
+            // tells: this write, another writer's (the condition failed), or what was there before (retry later).
+            return afterLostAnswer(s3, bucket, key, manifest, json, replacing, metadata, e);
         }
+    }
+
+    private static Optional<Stored> afterLostAnswer(S3Client s3, String bucket, String key, Manifest manifest, byte[] json,
+            Optional<Stored> replacing, Map<String, String> metadata, RuntimeException failure) {
+        Optional<byte[]> standingBytes;
+        String standingEtag;
+        try {
+            var standing = s3.getObjectAsBytes(get -> get.bucket(bucket).key(key));
+            standingBytes = Optional.of(standing.asByteArray());
+            standingEtag = standing.response().eTag();
+        } catch (NoSuchKeyException gone) {
+            standingBytes = Optional.empty();
+            standingEtag = null;
+        } catch (RuntimeException unreadable) {
+            failure.addSuppressed(unreadable);
+            throw failure;
+        }
+        if (standingBytes.isPresent() && java.util.Arrays.equals(standingBytes.get(), json)) {
+            return Optional.of(new Stored(manifest, standingEtag, metadata));
+        }
+        boolean conditionHolds = replacing.isPresent()
+                ? standingEtag != null && unquoted(standingEtag).equals(unquoted(replacing.get().etag()))
+                : standingBytes.isEmpty();
+        if (conditionHolds) {
+            // Nothing changed: the write did not happen, for a reason a retry may not meet.
+            throw failure;
+        }
+        return Optional.empty();
+    }
+
+    private static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 
     /**
