@@ -63,7 +63,8 @@ class SamBuildLayoutIT {
             switch (function) {
                 case "MediaApiFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains(".cloudfront-"))
                         .noneMatch(imaging).noneMatch(jar -> jar.contains(".eventbridge-"));
-                case "ImageResizerFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.startsWith("dev.mediagate.media-imaging-"))
+                // ReprocessFunction is the resizer's code answering S3 Batch Operations: the same jar.
+                case "ImageResizerFunction", "ReprocessFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.startsWith("dev.mediagate.media-imaging-"))
                         .anyMatch(jar -> jar.contains(".eventbridge-")).noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring"));
                 case "EventPublisherFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains(".eventbridge-"))
                         .noneMatch(imaging).noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring") || jar.contains(".sqs-"));
