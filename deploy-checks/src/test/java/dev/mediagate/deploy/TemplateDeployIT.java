@@ -132,7 +132,9 @@ class TemplateDeployIT {
             }
         });
         assertThat(toResizer).as("SAM's Lambda notifications sit beside the queue's, none for new originals").isEmpty();
-        assertThat(notification.at("/QueueConfigurations/0/Queue/Fn::GetAtt/0").asText()).isEqualTo("ResizerQueue");
+        // Without malware scanning (the condition's false branch); with it, GuardDuty's verdict reaches the queue instead.
+        assertThat(notification.at("/QueueConfigurations/Fn::If/0").asText()).isEqualTo("ScansForMalware");
+        assertThat(notification.at("/QueueConfigurations/Fn::If/2/0/Queue/Fn::GetAtt/0").asText()).isEqualTo("ResizerQueue");
         assertThat(resources.get("MediaBucket").path("DependsOn").toString()).contains("ResizerQueuePolicy");
         JsonNode mapping = resources.get("ImageResizerFunctionOriginalCreated");
         assertThat(mapping.path("Type").asText()).isEqualTo("AWS::Lambda::EventSourceMapping");

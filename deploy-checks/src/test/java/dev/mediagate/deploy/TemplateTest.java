@@ -234,7 +234,7 @@ class TemplateTest {
     }
 
     private Map<String, Object> resizerNotification() {
-        List<Object> toQueues = list(map(template.properties("MediaBucket").get("NotificationConfiguration")).get("QueueConfigurations"));
+        List<Object> toQueues = list(map(template.evaluate(template.properties("MediaBucket").get("NotificationConfiguration"))).get("QueueConfigurations"));
         assertThat(toQueues).hasSize(1);
         Map<String, Object> toQueue = map(toQueues.get(0));
         assertThat(template.resolve(toQueue.get("Queue"))).isEqualTo("${ResizerQueue.Arn}");
@@ -525,6 +525,150 @@ class TemplateTest {
         assertThat(map(map(map(template.properties("EventPublisherFunction").get("EventInvokeConfig")).get("DestinationConfig"))
                 .get("OnFailure")).get("Destination").toString()).contains("EventPublisherFailureQueue");
         assertThat(template.properties("EventPublisherFailuresAlarm").get("Dimensions").toString()).contains("EventPublisherFailureQueue");
+    }
+
+    /**
+     * Malware scanning is opt-in: by default none of its resources exist and S3 queues new originals for the resizer;
+     * with {@code MalwareScanning=guardduty} a GuardDuty plan protects originals/ with tagging, S3 no longer queues
+     * originals (the scan result does, from this bucket only) and the bucket keeps its EventBridge notifications on, which
+     * GuardDuty turned on and a stack update would otherwise turn off.
+     */
+    @Test
+    void malwareScanningIsOptInAndThenTheResizerStartsFromGuardDutysVerdictOnThisBucketsOriginalsOnly() {
+        List<String> malwareResources = List.of("MalwareProtectionPlan", "MalwareProtectionRole", "MalwareScanResultRule",
+                "MalwareThreatsFoundRule", "MalwareScanFailedRule", "MalwareThreatsFoundAlarm", "MalwareScanFailedAlarm");
+        SamTemplate scanning = SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("MalwareScanning", "guardduty"));
+        String bucketName = template.resolve(template.properties("MediaBucket").get("BucketName"));
+
+        assertThat(malwareResources).noneMatch(template::exists).allMatch(scanning::exists);
+        assertThat(map(template.evaluate(template.properties("MediaBucket").get("NotificationConfiguration"))))
+                .containsKey("QueueConfigurations").doesNotContainKey("EventBridgeConfiguration");
+        assertThat(map(scanning.evaluate(scanning.properties("MediaBucket").get("NotificationConfiguration"))))
+                .doesNotContainKey("QueueConfigurations").containsEntry("EventBridgeConfiguration", Map.of("EventBridgeEnabled", true));
+
+        Map<String, Object> plan = map(scanning.evaluate(scanning.properties("MalwareProtectionPlan")));
+        assertThat(map(map(plan.get("ProtectedResource")).get("S3Bucket"))).containsEntry("BucketName", "MediaBucket")
+                .containsEntry("ObjectPrefixes", List.of("originals/"));
+        assertThat(map(map(plan.get("Actions")).get("Tagging"))).containsEntry("Status", "ENABLED");
+        assertThat(plan).containsEntry("Role", "${MalwareProtectionRole.Arn}");
+
+        Map<String, Object> rule = map(scanning.evaluate(scanning.properties("MalwareScanResultRule")));
+        Map<String, Object> pattern = map(rule.get("EventPattern"));
+        assertThat(pattern).containsEntry("source", List.of("aws.guardduty"))
+                .containsEntry("detail-type", List.of("GuardDuty Malware Protection Object Scan Result"));
+        Map<String, Object> object = map(map(pattern.get("detail")).get("s3ObjectDetails"));
+        assertThat(object).containsEntry("bucketName", List.of(bucketName)).containsEntry("objectKey", List.of(Map.of("prefix", "originals/")));
+        assertThat(rule).doesNotContainKey("EventBusName");
+        assertThat(list(rule.get("Targets"))).map(SamTemplate::map).singleElement()
+                .satisfies(target -> assertThat(target).containsEntry("Arn", "${ResizerQueue.Arn}").doesNotContainKey("InputPath"));
+
+        List<Map<String, Object>> queuePolicy = list(map(scanning.evaluate(scanning.properties("ResizerQueuePolicy").get("PolicyDocument")))
+                .get("Statement")).stream().map(SamTemplate::map).toList();
+        assertThat(queuePolicy).hasSize(2).last().satisfies(statement -> {
+            assertThat(statement).containsEntry("Effect", "Allow").containsEntry("Action", "sqs:SendMessage")
+                    .containsEntry("Principal", Map.of("Service", "events.amazonaws.com"));
+            assertThat(map(map(statement.get("Condition")).get("ArnEquals"))).containsEntry("aws:SourceArn", "${MalwareScanResultRule.Arn}");
+        });
+
+        assertThat(map(map(scanning.evaluate(scanning.properties("MalwareThreatsFoundRule").get("EventPattern"))).get("detail")).toString())
+                .contains("scanResultStatus=[THREATS_FOUND]").contains(bucketName);
+        assertThat(map(map(scanning.evaluate(scanning.properties("MalwareScanFailedRule").get("EventPattern"))).get("detail")).toString())
+                .contains("scanResultStatus=[UNSUPPORTED, ACCESS_DENIED, FAILED]").contains(bucketName);
+        assertThat(scanning.properties("MalwareThreatsFoundAlarm").get("Dimensions").toString()).contains("MalwareThreatsFoundRule");
+        assertThat(scanning.properties("MalwareScanFailedAlarm").get("Dimensions").toString()).contains("MalwareScanFailedRule");
+    }
+
+    /**
+     * GuardDuty's role, evaluated as IAM would: it reads and tags originals only, writes its one validation object, and
+     * gets KMS only when the bucket uses a customer key (and then for that key, through S3 only).
+     */
+    @Test
+    void guardDutysRoleReadsAndTagsOriginalsOnlyAndDecryptsOnlyWithTheBucketsOwnKey() {
+        SamTemplate scanning = SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("MalwareScanning", "guardduty"));
+        String bucketArn = "arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName"));
+        String role = "arn:aws:iam::000000000000:role/guardduty";
+        List<Map<String, Object>> policy = rolePolicy(scanning, "MalwareProtectionRole");
+        Map<String, IamPolicy.Decision> expected = new LinkedHashMap<>();
+        expected.put("s3:GetObject " + bucketArn + "/originals/o/f", IamPolicy.Decision.ALLOW);
+        expected.put("s3:PutObjectTagging " + bucketArn + "/originals/o/f", IamPolicy.Decision.ALLOW);
+        expected.put("s3:PutObject " + bucketArn + "/malware-protection-resource-validation-object", IamPolicy.Decision.ALLOW);
+        expected.put("s3:GetObject " + bucketArn + "/variants/o/f/manifest.json", IamPolicy.Decision.IMPLICIT_DENY);
+        expected.put("s3:GetObject " + bucketArn + "/shares/tokens/t.json", IamPolicy.Decision.IMPLICIT_DENY);
+        expected.put("s3:PutObjectTagging " + bucketArn + "/public/o/f/thumb.jpg", IamPolicy.Decision.IMPLICIT_DENY);
+        expected.put("s3:PutObject " + bucketArn + "/originals/o/f", IamPolicy.Decision.IMPLICIT_DENY);
+        expected.put("s3:DeleteObject " + bucketArn + "/originals/o/f", IamPolicy.Decision.IMPLICIT_DENY);
+        expected.forEach((request, decision) -> {
+            String[] parts = request.split(" ");
+            assertThat(IamPolicy.evaluate(policy, List.of(), new IamPolicy.Request(role, parts[0], parts[1], Map.of())))
+                    .as(request).isEqualTo(decision);
+        });
+        assertThat(policy).noneMatch(statement -> statement.toString().contains("kms:"));
+        Map<String, Object> trust = map(list(map(scanning.properties("MalwareProtectionRole").get("AssumeRolePolicyDocument")).get("Statement")).get(0));
+        assertThat(map(trust.get("Principal"))).containsEntry("Service", "malware-protection-plan.guardduty.amazonaws.com");
+
+        String key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+        List<Map<String, Object>> withKms = rolePolicy(SamTemplate.load(ROOT.resolve("template.yaml"),
+                Map.of("MalwareScanning", "guardduty", "KmsKeyArn", key)), "MalwareProtectionRole");
+        assertThat(IamPolicy.evaluate(withKms, List.of(), new IamPolicy.Request(role, "kms:Decrypt", key, Map.of("kms:ViaService", "s3.us-east-1.amazonaws.com"))))
+                .isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(IamPolicy.evaluate(withKms, List.of(), new IamPolicy.Request(role, "kms:Decrypt", key, Map.of("kms:ViaService", "sqs.us-east-1.amazonaws.com"))))
+                .isEqualTo(IamPolicy.Decision.IMPLICIT_DENY);
+        assertThat(IamPolicy.evaluate(withKms, List.of(), new IamPolicy.Request(role, "kms:Decrypt",
+                "arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555", Map.of("kms:ViaService", "s3.us-east-1.amazonaws.com"))))
+                .isEqualTo(IamPolicy.Decision.IMPLICIT_DENY);
+    }
+
+    /**
+     * With malware scanning, the distribution reads an original only when GuardDuty tagged it NO_THREATS_FOUND (IAM's
+     * evaluation of the bucket policy with the object's tag as {@code s3:ExistingObjectTag/GuardDutyMalwareScanStatus});
+     * untagged (not scanned yet, or rejected by the resizer, which replaces the tags) is refused, and with fail-open the
+     * scans that did not conclude are served too, never THREATS_FOUND. Variants are untouched. The local edge agrees.
+     */
+    @Test
+    void withMalwareScanningTheDistributionReadsAnOriginalOnlyWhenItsTagSaysItWasScannedClean() {
+        String bucketArn = "arn:aws:s3:::mediagate-dev-000000000000-us-east-1";
+        String original = "originals/ksbadydqkpcosn4zkgtwasmyjuchops2/0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d";
+        String variant = "variants/ksbadydqkpcosn4zkgtwasmyjuchops2/0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d/thumb.jpg";
+        for (boolean failOpen : List.of(false, true)) {
+            SamTemplate scanning = SamTemplate.load(ROOT.resolve("template.yaml"),
+                    Map.of("MalwareScanning", "guardduty", "MalwareScanFailOpen", String.valueOf(failOpen)));
+            List<Map<String, Object>> policy = IamPolicy.bucketPolicy(scanning, bucketArn);
+            String distribution = policy.stream().map(statement -> map(map(statement.get("Condition")).get("StringEquals")).get("AWS:SourceArn"))
+                    .filter(java.util.Objects::nonNull).map(String::valueOf).findFirst().orElseThrow();
+            CdnOriginReads local = CdnOriginReads.from(scanning);
+            Map<String, Boolean> readableWithTag = new LinkedHashMap<>();
+            readableWithTag.put("NO_THREATS_FOUND", true);
+            readableWithTag.put("THREATS_FOUND", false);
+            readableWithTag.put("FAILED", failOpen);
+            readableWithTag.put("UNSUPPORTED", failOpen);
+            readableWithTag.put("ACCESS_DENIED", failOpen);
+            readableWithTag.put("no_threats_found", false);
+            readableWithTag.put(null, false);
+            readableWithTag.forEach((tag, readable) -> {
+                Map<String, String> context = new java.util.HashMap<>(Map.of("AWS:SourceArn", distribution, "aws:SecureTransport", "true"));
+                Map<String, String> tags = tag == null ? Map.of() : Map.of("GuardDutyMalwareScanStatus", tag);
+                if (tag != null) {
+                    context.put("s3:ExistingObjectTag/GuardDutyMalwareScanStatus", tag);
+                }
+                String as = "fail-open " + failOpen + ", tag " + tag;
+                assertThat(IamPolicy.evaluate(List.of(), policy, new IamPolicy.Request("cloudfront.amazonaws.com", "s3:GetObject",
+                        bucketArn + "/" + original, context))).as(as)
+                        .isEqualTo(readable ? IamPolicy.Decision.ALLOW : IamPolicy.Decision.EXPLICIT_DENY);
+                assertThat(local.mayRead(original, () -> tags)).as("local edge: " + as).isEqualTo(readable);
+                assertThat(IamPolicy.evaluate(List.of(), policy, new IamPolicy.Request("cloudfront.amazonaws.com", "s3:GetObject",
+                        bucketArn + "/" + variant, context))).as("variant, " + as).isEqualTo(IamPolicy.Decision.ALLOW);
+                assertThat(local.mayRead(variant, () -> tags)).as("local edge: variant, " + as).isTrue();
+            });
+        }
+        assertThat(CdnOriginReads.from(template).mayRead(original, Map::of)).as("without scanning, untagged originals are served").isTrue();
+    }
+
+    private static List<Map<String, Object>> rolePolicy(SamTemplate template, String role) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Object policy : list(template.properties(role).get("Policies"))) {
+            list(template.evaluate(map(map(policy).get("PolicyDocument")).get("Statement"))).forEach(statement -> statements.add(map(statement)));
+        }
+        return statements;
     }
 
     private List<Map<String, Object>> s3Statements(String function) {

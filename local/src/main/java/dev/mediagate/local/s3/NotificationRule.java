@@ -53,7 +53,9 @@ public record NotificationRule(String functionId, String bucket, List<String> ev
         for (String bucketId : template.logicalIdsOfType("AWS::S3::Bucket")) {
             Map<String, Object> bucketProperties = template.properties(bucketId);
             String bucket = template.resolve(bucketProperties.get("BucketName"));
-            for (Object value : SamTemplate.list(SamTemplate.map(bucketProperties.get("NotificationConfiguration")).get("QueueConfigurations"))) {
+            // Evaluated: the queue's notification exists under a condition (none when malware scanning starts the resizer).
+            Object notifications = template.evaluate(bucketProperties.get("NotificationConfiguration"));
+            for (Object value : SamTemplate.list(SamTemplate.map(notifications).get("QueueConfigurations"))) {
                 Map<String, Object> configuration = SamTemplate.map(value);
                 String prefix = "";
                 String suffix = "";
