@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each libvips layer, built as {@code sam build} builds it ({@code make build-<LogicalId>} with {@code ARTIFACTS_DIR},
+ * Each libvips layer, and the HEIC layer for this machine's architecture (HeicSupport=true), built as {@code sam build} builds it ({@code make build-<LogicalId>} with {@code ARTIFACTS_DIR},
  * both architectures), loads on the {@code java25} runtime: every ELF file in it needs only libraries that the layer
  * itself holds or that glibc provides, glibc symbol versions no newer than Amazon Linux 2023's glibc 2.34 (java25's
  * base), and from the layer's own libraries only versions they define. Nothing else on the runtime's image is relied
@@ -50,42 +50,68 @@ class LibvipsLayerIT {
         RequiredTools.require("ar", "ar (binutils), which unpacks a Debian package");
         List<String> layers = template.logicalIdsOfType("AWS::Serverless::LayerVersion").stream()
                 .filter(id -> "makefile".equals(map(template.resource(id).get("Metadata")).get("BuildMethod"))).toList();
-        assertThat(layers).containsExactlyInAnyOrder("LibvipsArm64Layer", "LibvipsX8664Layer");
+        assertThat(layers).containsExactlyInAnyOrder("LibvipsArm64Layer", "LibvipsX8664Layer", "LibheifArm64Layer", "LibheifX8664Layer");
+        String hostHeicLayer = System.getProperty("os.arch").contains("aarch64") ? "LibheifArm64Layer" : "LibheifX8664Layer";
 
-        for (String layer : layers) {
+        for (String layer : List.of("LibvipsArm64Layer", "LibvipsX8664Layer")) {
             Path artifacts = build(template, make, layer);
-            Machine machine = "arm64".equals(map(template.resource(layer).get("Metadata")).get("BuildArchitecture"))
-                    ? Machine.AARCH64 : Machine.X86_64;
+            Machine machine = machine(template, layer);
             List<ElfFile> files = elfFiles(artifacts);
-            Map<String, ElfFile> byName = new HashMap<>();
-            for (ElfFile file : files) {
-                if (file.path().getParent().equals(artifacts.resolve("lib"))) {
-                    byName.put(file.path().getFileName().toString(), file);
-                    file.soname().ifPresent(soname -> byName.put(soname, file));
-                }
+            Map<String, ElfFile> byName = libraries(artifacts, files);
+            check(layer, artifacts, files, byName, machine);
+            assertThat(files).as(layer).extracting(f -> f.path().getFileName().toString())
+                    .contains("libvips-cpp.so.8.18.7", "libstdc++.so.6", "libgcc_s.so.1");
+            if (machine(template, hostHeicLayer) == machine) {
+                // The HEIC layer is unpacked into the same /opt/lib: its libraries may use the libvips layer's C++
+                // runtime, and nothing else but glibc.
+                Path heic = build(template, make, hostHeicLayer);
+                List<ElfFile> heicFiles = elfFiles(heic);
+                Map<String, ElfFile> both = new HashMap<>(byName);
+                both.putAll(libraries(heic, heicFiles));
+                check(hostHeicLayer, heic, heicFiles, both, machine);
+                assertThat(heicFiles).as(hostHeicLayer).extracting(f -> f.path().getFileName().toString())
+                        .contains("libheif.so.1", "libde265.so.0");
             }
-            for (ElfFile file : files) {
-                String what = layer + ": " + artifacts.relativize(file.path());
-                assertThat(file.machine()).as(what).isEqualTo(machine);
-                for (String library : file.needed()) {
-                    assertThat(byName.containsKey(library) || GLIBC_LIBRARIES.contains(library))
-                            .as(what + " needs " + library + ", which is neither in the layer's lib/ nor part of glibc").isTrue();
-                }
-                for (VersionNeed need : file.versionsNeeded()) {
-                    for (String version : need.versions()) {
-                        if (GLIBC_LIBRARIES.contains(need.library())) {
-                            assertThat(atMostRuntimeGlibc(version)).as(what + " needs " + version + " from " + need.library()
-                                    + ", newer than the java25 runtime's glibc 2.34").isTrue();
-                        } else {
-                            assertThat(byName.get(need.library())).as(what + " needs " + need.library()).isNotNull();
-                            assertThat(byName.get(need.library()).versionsDefined()).as(what + " needs " + version + " from "
-                                    + need.library() + ", which the layer's copy does not define").contains(version);
-                        }
+        }
+    }
+
+    private static Machine machine(SamTemplate template, String layer) {
+        return "arm64".equals(map(template.resource(layer).get("Metadata")).get("BuildArchitecture")) ? Machine.AARCH64 : Machine.X86_64;
+    }
+
+    /** The layer's own libraries under {@code lib/}, by file name and by SONAME. */
+    private static Map<String, ElfFile> libraries(Path artifacts, List<ElfFile> files) {
+        Map<String, ElfFile> byName = new HashMap<>();
+        for (ElfFile file : files) {
+            if (file.path().getParent().equals(artifacts.resolve("lib"))) {
+                byName.put(file.path().getFileName().toString(), file);
+                file.soname().ifPresent(soname -> byName.put(soname, file));
+            }
+        }
+        return byName;
+    }
+
+    /** Every ELF file of the layer: its machine, and each library and symbol version it needs, found in byName or glibc. */
+    private static void check(String layer, Path artifacts, List<ElfFile> files, Map<String, ElfFile> byName, Machine machine) {
+        for (ElfFile file : files) {
+            String what = layer + ": " + artifacts.relativize(file.path());
+            assertThat(file.machine()).as(what).isEqualTo(machine);
+            for (String library : file.needed()) {
+                assertThat(byName.containsKey(library) || GLIBC_LIBRARIES.contains(library))
+                        .as(what + " needs " + library + ", which is neither in the layer's lib/ nor part of glibc").isTrue();
+            }
+            for (VersionNeed need : file.versionsNeeded()) {
+                for (String version : need.versions()) {
+                    if (GLIBC_LIBRARIES.contains(need.library())) {
+                        assertThat(atMostRuntimeGlibc(version)).as(what + " needs " + version + " from " + need.library()
+                                + ", newer than the java25 runtime's glibc 2.34").isTrue();
+                    } else {
+                        assertThat(byName.get(need.library())).as(what + " needs " + need.library()).isNotNull();
+                        assertThat(byName.get(need.library()).versionsDefined()).as(what + " needs " + version + " from "
+                                + need.library() + ", which the layer's copy does not define").contains(version);
                     }
                 }
             }
-            assertThat(files).as(layer).extracting(f -> f.path().getFileName().toString())
-                    .contains("libvips-cpp.so.8.18.7", "libstdc++.so.6", "libgcc_s.so.1");
         }
     }
 

@@ -107,6 +107,37 @@ class SamBuildLayoutIT {
         assertThat(work.resolve("tampered/lib")).doesNotExist();
     }
 
+    /**
+     * The HEIC layer (HeicSupport=true) as {@code sam build} builds it for the host's architecture: libheif and libde265
+     * under the names the loader looks for, each package's copyright; a tampered SHA-256 pin stops the build.
+     */
+    @Test
+    void theHeicLayerBuildsFromItsPinnedDebianPackagesAndRefusesAnyOther() throws Exception {
+        Path root = TemplateTest.ROOT;
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml"), java.util.Map.of("HeicSupport", "true"));
+        Path make = RequiredTools.require("make", "GNU make, as sam build runs it for BuildMethod: makefile");
+        RequiredTools.require("curl", "curl, which fetches the HEIC layer's Debian packages");
+        RequiredTools.require("ar", "ar (binutils), which unpacks a Debian package");
+        String layer = System.getProperty("os.arch").contains("aarch64") ? "LibheifArm64Layer" : "LibheifX8664Layer";
+        String debianArch = layer.contains("Arm64") ? "arm64" : "amd64";
+        Path source = work.resolve("heic-layer-source");
+        copyWithoutTarget(root.resolve(template.resolve(template.properties(layer).get("ContentUri"))), source);
+        Path artifacts = work.resolve("heic-layer");
+
+        assertThat(run(source, make.toString(), "build-" + layer, "ARTIFACTS_DIR=" + artifacts)).isZero();
+
+        for (String library : List.of("libheif.so.1", "libde265.so.0", "libx265.so.192", "libaom.so.0", "libdav1d.so.4", "libnuma.so.1")) {
+            assertThat(artifacts.resolve("lib").resolve(library)).as(library).isRegularFile();
+        }
+        assertThat(artifacts.resolve("licenses/libde265-0/copyright")).content().contains("LGPL-3+");
+        assertThat(artifacts.resolve("licenses/libheif1/copyright")).content().contains("LGPL-3+");
+        Path pin = source.resolve("bullseye-packages.properties");
+        Files.writeString(pin, Files.readString(pin).replaceAll("(sha256\\.libde265-0\\." + debianArch + "=).*", "$1" + "0".repeat(64)));
+        assertThat(run(source, make.toString(), "build-" + layer, "ARTIFACTS_DIR=" + work.resolve("tampered-heic")))
+                .as("a libde265 package that is not the pinned one").isNotZero();
+        assertThat(work.resolve("tampered-heic/lib")).doesNotExist();
+    }
+
     private static int run(Path directory, String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

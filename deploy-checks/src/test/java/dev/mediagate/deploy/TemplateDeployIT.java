@@ -91,7 +91,7 @@ class TemplateDeployIT {
     void theVersionDescriptionsFitLambdasLimitWhateverTheParameters() {
         SamTemplate source = SamTemplate.load(TEMPLATE);
         Map<String, String> longest = new HashMap<>();
-        map(source.root().get("Parameters")).forEach((name, definition) -> longest.put(name, longestValue(map(definition))));
+        map(source.root().get("Parameters")).forEach((name, definition) -> longest.put(name, longestValue(name, map(definition))));
 
         for (String function : List.of("MediaApiFunction", "ImageResizerFunction")) {
             String description = SamTemplate.load(TEMPLATE, longest).resolve(source.properties(function).get("VersionDescription"));
@@ -399,7 +399,13 @@ class TemplateDeployIT {
         return Map.of(name, current.isEmpty() ? "changed" : current + "-changed");
     }
 
-    private static String longestValue(Map<String, Object> definition) {
+    private static String longestValue(String name, Map<String, Object> definition) {
+        if (name.equals("AllowedContentTypes")) {
+            // Any type but the ones mediagate verifies stops both functions at init: the longest list that can serve
+            // names each of them once.
+            return java.util.Arrays.stream(dev.mediagate.core.files.FileType.values()).map(dev.mediagate.core.files.FileType::mimeType)
+                    .collect(java.util.stream.Collectors.joining(","));
+        }
         if (definition.containsKey("AllowedValues")) {
             return list(definition.get("AllowedValues")).stream().map(String::valueOf).reduce("", (a, b) -> a.length() >= b.length() ? a : b);
         }

@@ -466,6 +466,30 @@ class TemplateTest {
         assertThat(((Number) parameter.get("Default")).longValue()).isBetween(1L, 3600L);
     }
 
+    /** HEIC/HEIF are decoded by the HEIC layer: the resizer and ReprocessFunction get it, and its path, only with HeicSupport. */
+    @Test
+    void heicTypesMayBeAllowedOnlyWithHeicSupportWhichAttachesTheHeicLayerToTheResizer() {
+        Path file = ROOT.resolve("template.yaml");
+        assertThat(template.rule("HeicNeedsItsLayer")).as("the default types").isTrue();
+        assertThat(SamTemplate.load(file, Map.of("AllowedContentTypes", "image/jpeg,image/heic")).rule("HeicNeedsItsLayer"))
+                .as("image/heic without HeicSupport").isFalse();
+        assertThat(SamTemplate.load(file, Map.of("AllowedContentTypes", "image/heif,image/png")).rule("HeicNeedsItsLayer"))
+                .as("image/heif without HeicSupport").isFalse();
+        SamTemplate heic = SamTemplate.load(file, Map.of("HeicSupport", "true", "AllowedContentTypes", "image/jpeg,image/heic,image/heif"));
+        assertThat(heic.rule("HeicNeedsItsLayer")).isTrue();
+
+        for (String function : List.of("ImageResizerFunction", "ReprocessFunction")) {
+            assertThat(list(template.evaluate(template.properties(function).get("Layers")))).as(function).containsExactly("LibvipsArm64Layer");
+            assertThat(template.environment(function)).as(function).doesNotContainKey("LIBHEIF_PATH");
+            assertThat(list(heic.evaluate(heic.properties(function).get("Layers")))).as(function)
+                    .containsExactly("LibvipsArm64Layer", "LibheifArm64Layer");
+            assertThat(heic.environment(function)).as(function).containsEntry("LIBHEIF_PATH", "/opt/lib/libheif.so.1");
+        }
+        assertThat(template.exists("LibheifArm64Layer") || template.exists("LibheifX8664Layer")).isFalse();
+        assertThat(heic.exists("LibheifArm64Layer") && heic.exists("LibheifX8664Layer")).isTrue();
+        assertThat(heic.environment("MediaApiFunction")).containsEntry("ALLOWED_CONTENT_TYPES", "image/jpeg,image/heic,image/heif");
+    }
+
     @Test
     void functionsRunJava25AndGetTheContractSettings() {
         assertThat(map(map(template.root().get("Globals")).get("Function"))).containsEntry("Runtime", "java25");

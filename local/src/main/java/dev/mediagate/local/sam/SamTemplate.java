@@ -120,6 +120,10 @@ public final class SamTemplate {
         if (rule.isEmpty()) {
             throw new IllegalArgumentException("template.yaml has no rule " + name);
         }
+        // A rule whose RuleCondition is false asserts nothing.
+        if (rule.containsKey("RuleCondition") && !truth(rule.get("RuleCondition"))) {
+            return true;
+        }
         return list(rule.get("Assertions")).stream().allMatch(assertion -> truth(map(assertion).get("Assert")));
     }
 
@@ -215,6 +219,9 @@ public final class SamTemplate {
             case "Fn::Not" -> !truth(arguments.get(0));
             case "Fn::And" -> arguments.stream().allMatch(this::truth);
             case "Fn::Or" -> arguments.stream().anyMatch(this::truth);
+            // A rule function: whether the string matches one value of the list (a CommaDelimitedList's Ref).
+            case "Fn::Contains" -> list(evaluate(arguments.get(0))).stream().map(String::valueOf).toList()
+                    .contains(String.valueOf(evaluate(arguments.get(1))));
             default -> throw new IllegalArgumentException("cannot evaluate condition function " + name);
         };
     }
