@@ -23,7 +23,10 @@ export interface MediagateOptions {
   resumeScope?: string;
   /** Parts sent at once (4). */
   concurrency?: number;
-  /** Pauses before each retry of a failed part or call, in ms; their number is the number of retries. */
+  /**
+   * Pauses before each retry of a failed part or call, in ms (each waited between half and all of it, at random);
+   * their number is the number of retries.
+   */
   retryDelays?: number[];
   /** The fetch to call the API (and, outside browsers, S3) with: the global one by default. */
   fetch?: typeof fetch;
@@ -283,6 +286,17 @@ export class Mediagate {
     return this.#call<LinksPage>("POST", "/links", request, { retry: true });
   }
 
+  /**
+   * The pause before retry number `attempt + 1`: between half and all of its `retryDelays` step. Clients refused
+   * together (a throttle's burst spent, S3's Slow Down) would otherwise all come back at the same instant and be
+   * refused together again; AWS's advice for a 429 is "jittered exponential backoff"
+   * (https://repost.aws/knowledge-center/api-gateway-429-limit).
+   */
+  #backoff(attempt: number): number {
+    const step = this.#retryDelays[attempt] ?? 0;
+    return step / 2 + Math.random() * step / 2;
+  }
+
   #uploadsPath(): string {
     return this.#owner ? `/owners/${encodeURIComponent(this.#owner)}/uploads` : "/uploads";
   }
@@ -299,7 +313,7 @@ export class Mediagate {
         status = (await put(upload.url, upload.headers, file, report, signal, this.#fetch)).status;
       } catch (error) {
         if (signal?.aborted || !(error instanceof NetworkFailure) || attempt >= this.#retryDelays.length) throw error;
-        await pause(this.#retryDelays[attempt] ?? 0, signal);
+        await pause(this.#backoff(attempt), signal);
         continue;
       }
       if (status >= 200 && status < 300 || status === 412 && attempt > 0) {
@@ -308,7 +322,7 @@ export class Mediagate {
       if (!retryable(status) || attempt >= this.#retryDelays.length) {
         throw new MediagateError(`S3 answered ${status} to the upload of the file`, status);
       }
-      await pause(this.#retryDelays[attempt] ?? 0, signal);
+      await pause(this.#backoff(attempt), signal);
     }
   }
 
@@ -383,7 +397,7 @@ export class Mediagate {
       progress();
       if (attempt >= this.#retryDelays.length) throw failure;
       options.onRetry?.({ partNumber: signed.partNumber, attempt: attempt + 1, error: failure });
-      await pause(this.#retryDelays[attempt] ?? 0, signal);
+      await pause(this.#backoff(attempt), signal);
       // A fresh URL: the last one may have expired, or the failure may have been its own.
       url = (await this.signParts(entry.fileId, entry.upload.uploadId, [signed.partNumber], { signal }))[0] as SignedPart;
     }
@@ -408,7 +422,7 @@ export class Mediagate {
         if (!options.retry || attempt >= this.#retryDelays.length) {
           throw new MediagateError(`${what}: no answer`, 0, undefined, { cause: error });
         }
-        await pause(this.#retryDelays[attempt] ?? 0, options.signal);
+        await pause(this.#backoff(attempt), options.signal);
         continue;
       }
       if (response.ok) {
@@ -419,7 +433,7 @@ export class Mediagate {
       // request before anything is done. The pause is the server's Retry-After when it gives a longer one.
       const again = response.status === 429 || options.retry && retryable(response.status) && response.status !== 403;
       if (again && attempt < this.#retryDelays.length) {
-        const wait = Math.max(this.#retryDelays[attempt] ?? 0, retryAfterMs(response.headers.get("Retry-After")));
+        const wait = Math.max(this.#backoff(attempt), retryAfterMs(response.headers.get("Retry-After")));
         await response.arrayBuffer().catch(() => undefined);
         await pause(wait, options.signal);
         continue;

@@ -93,3 +93,23 @@ test("a POST refused with another status is not sent again", async () => {
   await assert.rejects(client.createUpload({ filename: "a.jpg", contentType: "image/jpeg", size: 10 }));
   assert.equal(calls.length, 1);
 });
+
+test("clients throttled together (429 without Retry-After, as API Gateway sends it) come back spread out, each within its step", async () => {
+  const retriedAt = [];
+  const started = Date.now();
+  const clients = Array.from({ length: 20 }, () => {
+    let answers = 0;
+    const { fetch } = recording(() => {
+      if (++answers === 1) return Response.json({ message: "Too Many Requests" }, { status: 429 });
+      retriedAt.push(Date.now() - started);
+      return Response.json(view);
+    });
+    return new Mediagate({ baseUrl: "https://api.example.com", getToken: () => "t", fetch, retryDelays: [400] });
+  });
+
+  await Promise.all(clients.map((client) => client.file(view.fileId)));
+
+  assert.equal(retriedAt.length, 20);
+  assert.ok(Math.min(...retriedAt) >= 195, `no retry before half the step: ${retriedAt}`);
+  assert.ok(Math.max(...retriedAt) - Math.min(...retriedAt) >= 60, `the retries are spread, not all at once: ${retriedAt}`);
+});

@@ -3,7 +3,6 @@ package dev.mediagate.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediagate.local.apigateway.ApiGateway;
 import dev.mediagate.local.apigateway.DevTokens;
-import dev.mediagate.local.apigateway.HttpRoute;
 import dev.mediagate.local.cdn.CdnEdge;
 import dev.mediagate.local.cdn.CdnOriginReads;
 import dev.mediagate.local.cdn.CloudFrontInvalidations;
@@ -129,7 +128,7 @@ public final class LocalStack implements AutoCloseable {
         KeyPair cloudFront = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
         KeyPair issuerKeys = LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "token-issuer");
         FunctionHost functions = new FunctionHost(template, LocalStack.INSTANCES_PER_FUNCTION, options.isolateNativeFunctions());
-        ApiGateway api = new ApiGateway(options.apiPort(), HttpRoute.from(template), functions);
+        ApiGateway api = new ApiGateway(options.apiPort(), template, functions);
         List<String> origins = new ArrayList<>(List.of("http://127.0.0.1:" + api.port(), "http://localhost:" + api.port()));
         template.parameterValue("AllowedOrigins").ifPresent(list -> List.of(list.split(",")).forEach(origin -> {
             if (!origins.contains(origin.trim())) {

@@ -11,6 +11,7 @@ import dev.mediagate.local.lambda.FunctionHost;
 import dev.mediagate.local.sam.SamTemplate;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -38,11 +39,16 @@ public final class ApiGateway implements AutoCloseable {
     private final List<HttpRoute> routes;
     private final FunctionHost functions;
     private final DevRoutes devRoutes = new DevRoutes();
+    private final RouteThrottles throttles;
     private DevTokens tokens;
 
-    /** Binds the port (so its number is known before the functions are configured); serves from {@link #start}. */
-    public ApiGateway(int port, List<HttpRoute> routes, FunctionHost functions) throws IOException {
-        this.routes = List.copyOf(routes);
+    /**
+     * Binds the port (so its number is known before the functions are configured); serves from {@link #start}. The
+     * routes and their throttles are the template's.
+     */
+    public ApiGateway(int port, SamTemplate template, FunctionHost functions) throws IOException {
+        this.routes = HttpRoute.from(template);
+        this.throttles = RouteThrottles.from(template);
         this.functions = functions;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(Executors.newFixedThreadPool(16));
@@ -90,6 +96,17 @@ public final class ApiGateway implements AutoCloseable {
             }
             if (!route.method().equals(method)) {
                 continue;
+            }
+            if (!throttles.admit(route.routeKey())) {
+                // The route's bucket is empty: API Gateway answers before the authorizer or the function run, with
+                // this body and no Retry-After (an HTTP API's throttle names no time to wait; the client's own backoff
+                // decides: docs/scale.md). A dev route is never throttled, it does not exist in AWS.
+                try (InputStream unread = exchange.getRequestBody()) {
+                    unread.transferTo(OutputStream.nullOutputStream());
+                }
+                HttpExchanges.send(exchange, 429, "application/json",
+                        "{\"message\":\"Too Many Requests\"}".getBytes(StandardCharsets.UTF_8));
+                return Optional.of(route.routeKey());
             }
             Optional<Map<String, String>> claims = Optional.empty();
             if (route.needsToken()) {
