@@ -147,32 +147,44 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         return new SQSBatchResponse(failures);
     }
 
-    /** Whether the message is done with: processed, skipped, or given up on for good. */
+    /** Whether the message is done with: performed, skipped, or given up on for good. */
     private boolean handle(SQSMessage message) {
-        S3Notifications.Notification notification;
+        ResizerWork work;
         try {
-            notification = S3Notifications.parse(message.getBody());
+            work = ResizerWork.parse(message.getBody());
         } catch (IllegalArgumentException e) {
             // Not retried into success: it goes to the failure queue after its receives, where the alarm shows it.
             log.atError().addKeyValue("why", e.getMessage()).log("a message on the resizer's queue is not an S3 notification");
             return false;
         }
-        if (notification.isTestEvent()) {
-            log.atInfo().log("S3's test message, sent when the bucket's notification was set up: ignored");
-            return true;
-        }
         try {
-            if (receiveCount(message) >= maxReceiveCount) {
-                announceGivingUp(notification.objects(), receiveCount(message));
-                return false;
-            }
-            boolean lastAttempt = receiveCount(message) >= maxReceiveCount - 1;
-            return process(notification.objects(), new ArrayList<>(), lastAttempt) == null;
+            return perform(work, receiveCount(message));
         } catch (RuntimeException e) {
             // Announcing a failure failed too: this message alone comes back, not its batch.
             log.atError().setCause(e).log("the message will be received again");
             return false;
         }
+    }
+
+    /**
+     * One message's work on its {@code receiveCount}th receive; whether it is done with. A receive at
+     * {@code maxReceiveCount} comes only after receives that crashed or timed out: it processes nothing, announces
+     * {@code file.failed} and leaves the message to go to the failure queue.
+     */
+    private boolean perform(ResizerWork work, int receiveCount) {
+        return switch (work) {
+            case ResizerWork.S3TestEvent testEvent -> {
+                log.atInfo().log("S3's test message, sent when the bucket's notification was set up: ignored");
+                yield true;
+            }
+            case ResizerWork.NewOriginals originals -> {
+                if (receiveCount >= maxReceiveCount) {
+                    announceGivingUp(originals.objects(), receiveCount);
+                    yield false;
+                }
+                yield process(originals.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1) == null;
+            }
+        };
     }
 
     /** SQS's {@code ApproximateReceiveCount}: 1 on the first delivery. */
@@ -215,7 +227,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
             String key = object.key();
             try {
                 ProcessingResult result = processor.process(object.bucket(), key);
-                if (result.outcome().equals("skipped")) {
+                if (result.outcome() == ProcessingResult.Outcome.SKIPPED) {
                     log.atInfo().addKeyValue("key", key).addKeyValue("why", result.reason()).log("skipped");
                 }
                 results.add(result);
@@ -226,7 +238,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 } else if (Failures.isTransient(e)) {
                     log.atError().addKeyValue("key", key).setCause(e).log("processing failed, the message will be received again");
                     failure = failure == null ? e : failure;
-                    results.add(new ProcessingResult(key, "failed", e.getClass().getSimpleName()));
+                    results.add(ProcessingResult.failed(key, e.getClass().getSimpleName()));
                 } else {
                     // The same bytes would fail the same way on every retry: recorded as failed now, not retried.
                     log.atError().addKeyValue("key", key).setCause(e).log("processing failed for good, announced as file.failed");

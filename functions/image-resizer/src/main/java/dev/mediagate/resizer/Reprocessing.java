@@ -1,5 +1,7 @@
 package dev.mediagate.resizer;
 
+import dev.mediagate.core.files.FileStatus;
+
 /** One original's variants made again with today's configuration (Batch Operations, the API's route, the local command). */
 interface Reprocessing {
 
@@ -40,6 +42,6 @@ interface Reprocessing {
     }
 
     /** What happened, with the detail for the job's report ({@code status} and {@code recipe} when known). */
-    record Outcome(Kind kind, String detail, String status, String recipe) {
+    record Outcome(Kind kind, String detail, FileStatus status, String recipe) {
     }
 }

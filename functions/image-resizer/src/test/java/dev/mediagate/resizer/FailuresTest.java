@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 class FailuresTest {
 
     private static final FileEvent EVENT = new FileEvent(FileEvent.UPLOADED, "evt_1", "2026-11-27T10:00:00Z",
-            new FileEvent.Data("owner", "file", "processing", "private", "a.jpg", "image/jpeg", 1L, null, null, null, null));
+            new FileEvent.Data("owner", "file", dev.mediagate.core.files.FileStatus.PROCESSING, "private", "a.jpg", "image/jpeg", 1L, null, null, null, null));
 
     @ParameterizedTest
     @ValueSource(strings = {"ThrottlingException", "InternalFailure"})

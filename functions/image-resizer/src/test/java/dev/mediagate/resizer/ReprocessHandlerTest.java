@@ -90,8 +90,8 @@ class ReprocessHandlerTest {
         // The old generation is still served (URLs handed out before still work) until the lifecycle rule removes it.
         for (String old : List.of(VARIANTS + "thumb.jpg", VARIANTS + "thumb.webp", VARIANTS + "large.jpg")) {
             var head = client.headObject(h -> h.bucket(LocalS3.BUCKET).key(old));
-            assertThat(head.metadata()).as(old).containsKey(MediaProcessor.SUPERSEDED_AT);
-            assertThat(head.cacheControl()).isEqualTo(MediaProcessor.VARIANT_CACHE_CONTROL);
+            assertThat(head.metadata()).as(old).containsKey(S3MediaBucket.SUPERSEDED_AT);
+            assertThat(head.cacheControl()).isEqualTo(S3MediaBucket.VARIANT_CACHE_CONTROL);
             assertThat(head.contentType()).isEqualTo(old.endsWith(".webp") ? "image/webp" : "image/jpeg");
         }
         assertThat(LocalEventBus.shared().entries().subList(events, LocalEventBus.shared().entries().size()))

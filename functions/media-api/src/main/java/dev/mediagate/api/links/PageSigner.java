@@ -94,7 +94,7 @@ class PageSigner {
                     : new Entry(file.owner().value(), file.fileId().value(), null, null, "not-found", null, null), null);
         }
         if (!manifest.get().isReady()) {
-            return new Outcome(new Entry(file.owner().value(), file.fileId().value(), manifest.get().status(),
+            return new Outcome(new Entry(file.owner().value(), file.fileId().value(), manifest.get().status().code(),
                     manifest.get().reason(), null, null, null), null);
         }
         FileViews.Signed signed = views.sign(file.owner(), file.fileId(), manifest.get(),
@@ -104,7 +104,7 @@ class PageSigner {
             Manifest.VariantEntry variant = manifest.get().variants().get(name);
             links.put(name, new VariantLink(url, variant.width(), variant.height(), variant.contentType()));
         });
-        return new Outcome(new Entry(file.owner().value(), file.fileId().value(), manifest.get().status(), null, null,
+        return new Outcome(new Entry(file.owner().value(), file.fileId().value(), manifest.get().status().code(), null, null,
                 new Link(signed.originalUrl()), manifest.get().source().width() == null ? null : links), signed.expiresAt());
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediagate.api.ApiEvents.ApiResponse;
+import dev.mediagate.core.files.FileStatus;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.local.cdn.CloudFrontVerifier;
 import dev.mediagate.testing.CdnKeys;
@@ -157,8 +158,8 @@ class FileLifecycleTest {
                 .metadata(Map.of("filename", "%C3%89t%C3%A9%202026.jpg")), RequestBody.fromBytes(new byte[100]));
     }
 
-    private void putVariantsAndManifest(String status, String reason) {
-        boolean ready = Manifest.READY.equals(status);
+    private void putVariantsAndManifest(FileStatus status, String reason) {
+        boolean ready = status == Manifest.READY;
         Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
         if (ready) {
             variants.put("large", new Manifest.VariantEntry(VARIANTS + "large.jpg", 1536, 2048, "image/jpeg", 20,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import dev.mediagate.core.files.FileStatus;
 import java.util.Map;
 
 /**
@@ -31,14 +32,14 @@ public record FileEvent(String type, String id, String timestamp, Data data) {
     @JsonPropertyOrder({"owner", "fileId", "status", "visibility", "filename", "contentType", "size", "width", "height", "reason",
             "variants", "thumbhash", "dominantColor", "animated"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Data(String owner, String fileId, String status, String visibility, String filename, String contentType,
+    public record Data(String owner, String fileId, FileStatus status, String visibility, String filename, String contentType,
             Long size, Integer width, Integer height, String reason, Map<String, Variant> variants,
             @JsonInclude(JsonInclude.Include.NON_NULL) String thumbhash,
             @JsonInclude(JsonInclude.Include.NON_NULL) String dominantColor,
             @JsonInclude(JsonInclude.Include.NON_NULL) Boolean animated) {
 
         /** A file that is not (yet) a ready image. */
-        public Data(String owner, String fileId, String status, String visibility, String filename, String contentType,
+        public Data(String owner, String fileId, FileStatus status, String visibility, String filename, String contentType,
                 Long size, Integer width, Integer height, String reason, Map<String, Variant> variants) {
             this(owner, fileId, status, visibility, filename, contentType, size, width, height, reason, variants, null, null, null);
         }

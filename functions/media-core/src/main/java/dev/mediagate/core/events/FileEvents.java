@@ -1,6 +1,7 @@
 package dev.mediagate.core.events;
 
 import dev.mediagate.core.files.FileId;
+import dev.mediagate.core.files.FileStatus;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.Owner;
@@ -24,7 +25,7 @@ public final class FileEvents {
     public static FileEvent uploaded(Owner owner, FileId fileId, String etag, String occurredAt, String visibility,
             String filename, String contentType, long size) {
         return new FileEvent(FileEvent.UPLOADED, id(FileEvent.UPLOADED, owner, fileId, etag), occurredAt,
-                new FileEvent.Data(owner.value(), fileId.value(), "processing", visibility, filename, contentType, size, null, null,
+                new FileEvent.Data(owner.value(), fileId.value(), FileStatus.PROCESSING, visibility, filename, contentType, size, null, null,
                         null, null));
     }
 
@@ -65,14 +66,14 @@ public final class FileEvents {
     /** The original is gone: the file was deleted ({@code discriminator}: S3's sequencer of the delete). */
     public static FileEvent deleted(Owner owner, FileId fileId, String sequencer, String occurredAt) {
         return new FileEvent(FileEvent.DELETED, id(FileEvent.DELETED, owner, fileId, sequencer), occurredAt,
-                new FileEvent.Data(owner.value(), fileId.value(), "deleted", null, null, null, null, null, null, null, null));
+                new FileEvent.Data(owner.value(), fileId.value(), FileStatus.DELETED, null, null, null, null, null, null, null, null));
     }
 
     /** Processing gave up after Lambda's retries ({@code discriminator}: the original's ETag). */
     public static FileEvent failed(Owner owner, FileId fileId, String etag, String occurredAt, String reason, String visibility,
             String filename, String contentType, Long size) {
         return new FileEvent(FileEvent.FAILED, id(FileEvent.FAILED, owner, fileId, etag), occurredAt,
-                new FileEvent.Data(owner.value(), fileId.value(), "failed", visibility, filename, contentType, size, null, null,
+                new FileEvent.Data(owner.value(), fileId.value(), FileStatus.FAILED, visibility, filename, contentType, size, null, null,
                         reason, null));
     }
 

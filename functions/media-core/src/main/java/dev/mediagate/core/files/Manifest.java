@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * ({@code variants/{owner}/{fileId}/{generation}/{variant}.{ext}}: new bytes never reuse a key); null for the first
  * processing, whose keys have none.
  */
-public record Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+public record Manifest(int version, String fileId, FileStatus status, String reason, String visibility, Source source,
         Map<String, VariantEntry> variants, String placeholder, String processedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean unpublishPending,
         @JsonInclude(JsonInclude.Include.NON_NULL) String visibilityChangedAt,
@@ -46,8 +46,9 @@ public record Manifest(int version, String fileId, String status, String reason,
 
     /** Version 2 adds {@code recipe}. */
     public static final int VERSION = 2;
-    public static final String READY = "ready";
-    public static final String REJECTED = "rejected";
+    /** The two statuses a manifest holds. */
+    public static final FileStatus READY = FileStatus.READY;
+    public static final FileStatus REJECTED = FileStatus.REJECTED;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -57,7 +58,7 @@ public record Manifest(int version, String fileId, String status, String reason,
     }
 
     /** A manifest no visibility change wrote, or one written before changes carried their own id; no recipe. */
-    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+    public Manifest(int version, String fileId, FileStatus status, String reason, String visibility, Source source,
             Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
             String visibilityChangedAt) {
         this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
@@ -65,7 +66,7 @@ public record Manifest(int version, String fileId, String status, String reason,
     }
 
     /** A manifest without a recipe (as version 1 wrote them). */
-    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+    public Manifest(int version, String fileId, FileStatus status, String reason, String visibility, Source source,
             Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
             String visibilityChangedAt, String visibilityChangeId) {
         this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
@@ -73,7 +74,7 @@ public record Manifest(int version, String fileId, String status, String reason,
     }
 
     /** A manifest without the image fields ({@code focus}, {@code animated}, {@code thumbhash}, {@code dominantColor}). */
-    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+    public Manifest(int version, String fileId, FileStatus status, String reason, String visibility, Source source,
             Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
             String visibilityChangedAt, String visibilityChangeId, String recipe) {
         this(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt, unpublishPending,
@@ -81,7 +82,7 @@ public record Manifest(int version, String fileId, String status, String reason,
     }
 
     /** A manifest of a first processing: no generation. */
-    public Manifest(int version, String fileId, String status, String reason, String visibility, Source source,
+    public Manifest(int version, String fileId, FileStatus status, String reason, String visibility, Source source,
             Map<String, VariantEntry> variants, String placeholder, String processedAt, Boolean unpublishPending,
             String visibilityChangedAt, String visibilityChangeId, String recipe, Recipe.Focus focus, Boolean animated,
             String thumbhash, String dominantColor) {
@@ -141,7 +142,7 @@ public record Manifest(int version, String fileId, String status, String reason,
     }
 
     public boolean isReady() {
-        return READY.equals(status);
+        return status == READY;
     }
 
     public Visibility visibilityValue() {

@@ -87,8 +87,8 @@ class RecipeTest {
         assertThat(Manifest.fromJson("{\"version\":1,\"fileId\":\"f\",\"status\":\"ready\"}".getBytes()).recipe()).isNull();
     }
 
-    private static Manifest manifest(String contentType, String status, Integer width) {
-        return new Manifest(1, "f", status, status.equals(Manifest.READY) ? null : "corrupt", "private",
+    private static Manifest manifest(String contentType, FileStatus status, Integer width) {
+        return new Manifest(1, "f", status, status == Manifest.READY ? null : "corrupt", "private",
                 new Manifest.Source("originals/o/f", "etag", "a", contentType, 100, width, width, null, null), Map.of(), null,
                 "2026-11-21T10:00:00Z", null, null);
     }

@@ -1,0 +1,30 @@
+package dev.mediagate.resizer;
+
+import java.util.List;
+
+/**
+ * What one message on the resizer's queue asks for. Today S3 sends every message: its one-off test message and
+ * notifications of new originals. Another kind of work (one file to make again, a malware scan's result, a repair) is a
+ * new case here, recognised in {@link #parse} and performed in {@link ImageResizerHandler}'s {@code perform}; the
+ * batch loop, the receive counting and the failure reporting stay as they are.
+ */
+sealed interface ResizerWork {
+
+    /** S3's {@code s3:TestEvent}, sent once when the bucket's notification is set up: nothing to do. */
+    record S3TestEvent() implements ResizerWork {
+    }
+
+    /** Originals S3 announced as created (one notification may name several). */
+    record NewOriginals(List<S3Notifications.S3Object> objects) implements ResizerWork {
+
+        public NewOriginals {
+            objects = List.copyOf(objects);
+        }
+    }
+
+    /** @throws IllegalArgumentException when the body is no work the resizer knows (the message says why, without the body) */
+    static ResizerWork parse(String body) {
+        S3Notifications.Notification notification = S3Notifications.parse(body);
+        return notification.isTestEvent() ? new S3TestEvent() : new NewOriginals(notification.objects());
+    }
+}
