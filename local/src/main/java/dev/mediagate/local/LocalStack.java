@@ -10,6 +10,7 @@ import dev.mediagate.local.cdn.CloudFrontVerifier;
 import dev.mediagate.local.events.LocalAwsEndpoint;
 import dev.mediagate.local.events.LocalEventBus;
 import dev.mediagate.local.events.LocalEventRouter;
+import dev.mediagate.local.guardduty.LocalMalwareProtection;
 import dev.mediagate.local.lambda.AsyncInvoker;
 import dev.mediagate.local.lambda.FunctionHost;
 import dev.mediagate.local.lambda.OnFailureRecords;
@@ -17,6 +18,7 @@ import dev.mediagate.local.lambda.SharpLibvips;
 import dev.mediagate.local.s3.LocalS3Server;
 import dev.mediagate.local.s3.NotificationRule;
 import dev.mediagate.local.s3.NotifyingBlobStore;
+import dev.mediagate.local.s3.ObjectTags;
 import dev.mediagate.local.sam.SamTemplate;
 import dev.mediagate.local.sqs.LocalSqsQueue;
 import dev.mediagate.local.sqs.SqsSendMessage;
@@ -61,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalEventRouter events;
     private final Optional<LocalWebhookQueue> webhooks;
     private final List<LocalSqsQueue> queues;
+    private final Optional<LocalMalwareProtection> malwareProtection;
 
     /**
      * Where the stack keeps its data, its ports (0 picks a free one), its template and its webhook receiver; whether a
@@ -100,7 +103,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket, FunctionHost functions,
-            LocalAwsEndpoint aws, LocalEventRouter events, Optional<LocalWebhookQueue> webhooks, List<LocalSqsQueue> queues) {
+            LocalAwsEndpoint aws, LocalEventRouter events, Optional<LocalWebhookQueue> webhooks, List<LocalSqsQueue> queues,
+            Optional<LocalMalwareProtection> malwareProtection) {
         this.s3 = s3;
         this.invoker = invoker;
         this.api = api;
@@ -111,6 +115,7 @@ public final class LocalStack implements AutoCloseable {
         this.events = events;
         this.webhooks = webhooks;
         this.queues = queues;
+        this.malwareProtection = malwareProtection;
     }
 
     /** Starts every part; {@code retryDelay} is the first of the async and webhook retry delays. */
@@ -181,6 +186,17 @@ public final class LocalStack implements AutoCloseable {
                 queues.put(rule.queueId(), queue);
             }
         }
+        // MalwareScanning=guardduty: GuardDuty's stand-in scans new originals, tags them and sends its verdict to the
+        // queues of the template's scan-result rules (the resizer's, which S3 then no longer notifies).
+        ObjectTags objectTags = new ObjectTags(options.dataDir().resolve("s3-tags"));
+        Optional<LocalMalwareProtection> malwareProtection = LocalMalwareProtection.from(template,
+                LocalMalwareProtection.Settings.fromSystemProperties(), options.dataDir(), objectTags);
+        for (String queueId : malwareProtection.map(LocalMalwareProtection::targetQueues).orElse(List.of())) {
+            if (!queues.containsKey(queueId)) {
+                queues.put(queueId, new LocalSqsQueue(LocalSqsQueue.Config.from(template, queueId, INSTANCES_PER_FUNCTION),
+                        functions, options.dataDir().resolve("queues").resolve(queueId), options.dataDir().resolve("dlq"), retryDelay));
+            }
+        }
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
                 store -> new NotifyingBlobStore(store, notifications, (rule, event) -> {
                     if (rule.toQueue()) {
@@ -188,8 +204,9 @@ public final class LocalStack implements AutoCloseable {
                     } else {
                         invoker.submit(rule.functionId(), event);
                     }
-                }));
+                }, (createdIn, key, eTag) -> malwareProtection.ifPresent(scanner -> scanner.objectCreated(createdIn, key, eTag))));
         s3.ensureBucket(bucket);
+        cdn.objectTags(key -> objectTags.of(bucket, key));
         String cdnBaseUrl = "http://127.0.0.1:" + cdn.port();
         Map<String, String> overrides = new LinkedHashMap<>(overrides(s3, cdnBaseUrl, LocalKeys.privateKeyFile(keys, "cloudfront")));
         overrides.putAll(eventOverrides(aws.url(), webhookSecret));
@@ -213,9 +230,11 @@ public final class LocalStack implements AutoCloseable {
         api.start(new DevTokens(issuerKeys, issuer, audiences, Clock.systemUTC()), config, router::recent);
         // Polling starts once every function is initialised: messages kept from a killed run are handled now.
         queues.values().forEach(LocalSqsQueue::start);
+        malwareProtection.ifPresent(scanner -> scanner.start(s3.client(), (queueId, body) -> queues.get(queueId).send(body)));
         invoker.resume();
         webhooks.ifPresent(LocalWebhookQueue::resume);
-        return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks, List.copyOf(queues.values()));
+        return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks, List.copyOf(queues.values()),
+                malwareProtection);
     }
 
     /** The event functions' view: the bus and queue stand-ins, the webhook secret's file instead of its ARN. */
@@ -301,6 +320,7 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         api.close();
         cdn.close();
+        malwareProtection.ifPresent(LocalMalwareProtection::close);
         queues.forEach(LocalSqsQueue::close);
         invoker.close();
         webhooks.ifPresent(LocalWebhookQueue::close);

@@ -37,6 +37,8 @@ public final class CdnEdge implements AutoCloseable {
     private final HttpServer server;
     private final CloudFrontVerifier verifier;
     private final CdnOriginReads originReads;
+    /** The object's tags, for a bucket policy's s3:ExistingObjectTag conditions (none unless a stand-in tags objects). */
+    private volatile java.util.function.Function<String, Map<String, String>> objectTags = key -> Map.of();
     private final String bucket;
     private final List<String> allowedOrigins;
     private final CloudFrontInvalidations invalidations = new CloudFrontInvalidations(invalidation ->
@@ -64,6 +66,11 @@ public final class CdnEdge implements AutoCloseable {
     /** Every {@code CreateInvalidation} received, oldest first. */
     public List<CloudFrontInvalidations.Invalidation> invalidations() {
         return invalidations.requests();
+    }
+
+    /** Where the edge learns an object's tags, for the bucket policy's conditions on them (S3 evaluates them per object). */
+    public void objectTags(java.util.function.Function<String, Map<String, String>> tagsOfKey) {
+        this.objectTags = tagsOfKey;
     }
 
     public void start(S3Client origin, String cdnBaseUrl) {
@@ -119,7 +126,7 @@ public final class CdnEdge implements AutoCloseable {
             LocalLog.line("cdn", method + " " + path + " 404 (no such key in S3)");
             return;
         }
-        if (!originReads.mayRead(key)) {
+        if (!originReads.mayRead(key, () -> objectTags.apply(key))) {
             deny(exchange, path, "the bucket policy does not let CloudFront read this key");
             return;
         }

@@ -41,12 +41,23 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     public interface Destination {
         void send(NotificationRule rule, byte[] event);
     }
+    /** S3's notifications to EventBridge ("Object Created"), sent for every object when the bucket turns them on. */
+    @FunctionalInterface
+    public interface EventBridgeNotification {
+        void objectCreated(String bucket, String key, String eTag);
+    }
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final EventBridgeNotification eventBridge;
 
     public NotifyingBlobStore(BlobStore delegate, List<NotificationRule> rules, Destination destination) {
+        this(delegate, rules, destination, (bucket, key, eTag) -> { });
+    }
+
+    public NotifyingBlobStore(BlobStore delegate, List<NotificationRule> rules, Destination destination, EventBridgeNotification eventBridge) {
         super(delegate);
         this.rules = List.copyOf(rules);
         this.destination = destination;
+        this.eventBridge = eventBridge;
     }
 
     @Override
@@ -92,6 +103,7 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
                 LocalLog.line("s3", eventName + " " + key + " -> " + target(rule));
             }
         }
+        eventBridge.objectCreated(bucket, key, eTag);
     }
 
     private static String target(NotificationRule rule) {
