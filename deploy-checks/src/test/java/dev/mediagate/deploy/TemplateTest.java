@@ -268,10 +268,13 @@ class TemplateTest {
         // The API queues invalidations and never calls CloudFront itself: only CdnInvalidationFunction may, and only
         // on this stack's distribution, draining a queue that retries for a day into a dead-letter queue with an alarm.
         assertThat(statementsWithActionPrefix("MediaApiFunction", "cloudfront:")).isEmpty();
-        assertThat(statementsWithActionPrefix("MediaApiFunction", "sqs:")).singleElement().satisfies(statement -> {
-            assertThat(list(map(statement).get("Action"))).containsExactly("sqs:SendMessage");
-            assertThat(map(statement).get("Resource").toString()).contains("CdnInvalidationQueue");
-        });
+        // Its other queue is the resizer's (reprocess requests), SendMessage only, that queue only.
+        assertThat(statementsWithActionPrefix("MediaApiFunction", "sqs:")).hasSize(2).allSatisfy(statement ->
+                assertThat(list(map(statement).get("Action"))).containsExactly("sqs:SendMessage"));
+        assertThat(statementsWithActionPrefix("MediaApiFunction", "sqs:").stream().map(statement -> template.resolve(map(statement).get("Resource"))))
+                .containsExactlyInAnyOrder(template.resolve(Map.of("Fn::GetAtt", List.of("CdnInvalidationQueue", "Arn"))),
+                        template.resolve(Map.of("Fn::GetAtt", List.of("ResizerQueue", "Arn"))));
+        assertThat(template.environment("MediaApiFunction")).containsKey("RESIZER_QUEUE_URL");
         assertThat(statementsWithActionPrefix("CdnInvalidationFunction", "")).singleElement().satisfies(statement -> {
             assertThat(list(map(statement).get("Action"))).containsExactly("cloudfront:CreateInvalidation");
             assertThat(map(statement).get("Resource").toString()).contains("distribution/${CdnDistribution}");

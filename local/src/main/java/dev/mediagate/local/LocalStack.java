@@ -52,6 +52,7 @@ public final class LocalStack implements AutoCloseable {
     public static final int INSTANCES_PER_FUNCTION = 4;
     /** The queue the API sends CDN invalidations to (template.yaml), drained by CdnInvalidationFunction. */
     static final String CDN_INVALIDATION_QUEUE = "CdnInvalidationQueue";
+    static final String RESIZER_QUEUE = "ResizerQueue";
 
     private final LocalS3Server s3;
     private final AsyncInvoker invoker;
@@ -197,6 +198,10 @@ public final class LocalStack implements AutoCloseable {
                         functions, options.dataDir().resolve("queues").resolve(queueId), options.dataDir().resolve("dlq"), retryDelay));
             }
         }
+        // The API's reprocess requests go to the resizer's queue, beside S3's notifications.
+        if (queues.containsKey(RESIZER_QUEUE)) {
+            sentTo.put(SqsSendMessage.RESIZER_QUEUE_URL, queues.get(RESIZER_QUEUE));
+        }
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
                 store -> new NotifyingBlobStore(store, notifications, (rule, event) -> {
                     if (rule.toQueue()) {
@@ -244,6 +249,7 @@ public final class LocalStack implements AutoCloseable {
         values.put("AWS_ENDPOINT_URL_EVENTBRIDGE", awsEndpoint);
         values.put("AWS_ENDPOINT_URL_SQS", awsEndpoint);
         values.put("CDN_INVALIDATION_QUEUE_URL", SqsSendMessage.CDN_INVALIDATION_QUEUE_URL);
+        values.put("RESIZER_QUEUE_URL", SqsSendMessage.RESIZER_QUEUE_URL);
         values.put("WEBHOOK_SECRET_ARN", "");
         values.put("WEBHOOK_SECRET_FILE", webhookSecret.toString());
         values.put("WEBHOOK_QUEUE_URL", awsEndpoint + "/" + SamTemplate.LOCAL_ACCOUNT_ID + "/mediagate-webhooks");

@@ -76,6 +76,8 @@ class AccessMatrixIT {
                 new Row("GET", serviceFile, null, 403, 403, 200, 401),
                 new Row("PATCH", serviceFile, "{\"visibility\":\"private\"}", 403, 403, 200, 401),
                 new Row("GET", serviceFile + "/shares", null, 403, 403, 200, 401),
+                new Row("POST", serviceFile + "/reprocess", "{\"force\":false}", 403, 403, 200, 401),
+                new Row("POST", "/owners/" + owner + "/files/" + UUID.randomUUID() + "/reprocess", "{}", 403, 403, 404, 401),
                 new Row("POST", serviceFile + "/shares", "{}", 403, 403, 201, 401),
                 new Row("POST", "/owners/" + owner + "/uploads", upload, 403, 403, 201, 401),
                 new Row("POST", "/links", links, 403, 403, 200, 401),

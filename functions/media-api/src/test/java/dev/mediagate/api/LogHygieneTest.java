@@ -93,6 +93,8 @@ class LogHygieneTest {
             call(false, "GET", "/me", "/me", null, null);
             call(false, "POST", "/cdn-cookies", "/cdn-cookies", null, "");
             call(true, "POST", "/links", "/links", null, "{\"files\":[{\"owner\":\"" + OWNER + "\",\"fileId\":\"" + FILE_ID + "\"}]}");
+            call(true, "POST", "/owners/{owner}/files/{fileId}/reprocess", "/owners/" + OWNER + "/files/" + FILE_ID + "/reprocess", null,
+                    "{\"force\":true}");
             call(true, "DELETE", "/owners/{owner}/files/{fileId}", "/owners/" + OWNER + "/files/1b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d", null, null);
             call(false, "DELETE", "/files/{fileId}", "/files/" + FILE_ID, null, null);
         } finally {

@@ -38,21 +38,33 @@ public final class ApiGateway implements AutoCloseable {
     private final HttpServer server;
     private final List<HttpRoute> routes;
     private final FunctionHost functions;
+    private final Map<String, String> stageVariables;
     private final DevRoutes devRoutes = new DevRoutes();
     private final RouteThrottles throttles;
     private DevTokens tokens;
 
     /**
      * Binds the port (so its number is known before the functions are configured); serves from {@link #start}. The
-     * routes and their throttles are the template's.
+     * routes, their throttles and the stage's variables are the template's.
      */
     public ApiGateway(int port, SamTemplate template, FunctionHost functions) throws IOException {
         this.routes = HttpRoute.from(template);
         this.throttles = RouteThrottles.from(template);
+        this.stageVariables = stageVariables(template);
         this.functions = functions;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", this::handle);
+    }
+
+    /** The HTTP API's {@code StageVariables} in template.yaml, evaluated as CloudFormation would with these parameters. */
+    public static Map<String, String> stageVariables(SamTemplate template) {
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        for (String api : template.logicalIdsOfType("AWS::Serverless::HttpApi")) {
+            SamTemplate.map(template.properties(api).get("StageVariables"))
+                    .forEach((name, value) -> variables.put(name, template.resolve(value)));
+        }
+        return variables;
     }
 
     public void start(DevTokens devTokens, Map<String, Object> localConfig, java.util.function.Supplier<List<JsonNode>> recentEvents) {
@@ -166,6 +178,10 @@ public final class ApiGateway implements AutoCloseable {
         if (!pathParameters.isEmpty()) {
             ObjectNode parameters = event.putObject("pathParameters");
             pathParameters.forEach(parameters::put);
+        }
+        if (!stageVariables.isEmpty()) {
+            ObjectNode variables = event.putObject("stageVariables");
+            stageVariables.forEach(variables::put);
         }
         ObjectNode context = event.putObject("requestContext");
         context.put("accountId", SamTemplate.LOCAL_ACCOUNT_ID);

@@ -28,6 +28,11 @@ public class FileCatalog {
         this.bucket = config.bucket();
     }
 
+    /** The media bucket, as a message to the resizer names it. */
+    String bucket() {
+        return bucket;
+    }
+
     public Optional<Manifest> manifest(Owner owner, FileId fileId) {
         return Manifest.read(s3, bucket, MediaKeys.manifest(owner, fileId));
     }

@@ -8,17 +8,20 @@ import dev.mediagate.core.files.Owner;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.upload.FieldError;
 import dev.mediagate.core.upload.InvalidRequestException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,12 +33,14 @@ class FileController {
     private final Publication publication;
     private final FileRemoval removal;
     private final FileCatalog catalog;
+    private final Reprocessing reprocessing;
 
-    FileController(FileViews views, Publication publication, FileRemoval removal, FileCatalog catalog) {
+    FileController(FileViews views, Publication publication, FileRemoval removal, FileCatalog catalog, Reprocessing reprocessing) {
         this.views = views;
         this.publication = publication;
         this.removal = removal;
         this.catalog = catalog;
+        this.reprocessing = reprocessing;
     }
 
     @GetMapping("/files/{fileId}")
@@ -66,6 +71,39 @@ class FileController {
         Visibility target = requestedVisibility(body);
         Manifest changed = publication.change(owner, fileId, target);
         return noStore(views.view(owner, fileId, changed, Instant.MAX));
+    }
+
+    /** The answer of {@code POST …/reprocess}: the file as it stands (its variants are made again in the background). */
+    record ReprocessView(String fileId, String status, String recipe) {
+    }
+
+    /** {@code {"force": false}} (the body may be empty): 200 when the file is current, 202 once the resizer is asked. */
+    @PostMapping("/owners/{owner}/files/{fileId}/reprocess")
+    ResponseEntity<ReprocessView> reprocess(Owner owner, @PathVariable("fileId") String fileIdText,
+            @RequestBody(required = false) JsonNode body, HttpServletRequest request) {
+        FileId fileId = requestedFileId(fileIdText);
+        boolean force = requestedForce(body);
+        Reprocessing.Answer answer = reprocessing.request(owner, fileId, force, ResizerConfiguration.of(request));
+        return ResponseEntity.status(answer.queued() ? HttpStatus.ACCEPTED : HttpStatus.OK).body(new ReprocessView(answer.fileId(), answer.status(), answer.recipe()));
+    }
+
+    /** {@code force}, a boolean, and nothing else; no body at all (or {@code {}}) is {@code force: false}. */
+    static boolean requestedForce(JsonNode body) {
+        if (body == null || body.isMissingNode() || body.isNull()) {
+            return false;
+        }
+        if (!body.isObject()) {
+            throw new InvalidRequestException("The request body must be a JSON object.", List.of());
+        }
+        Optional<String> unknown = body.properties().stream().map(Map.Entry::getKey).filter(name -> !name.equals("force")).findFirst();
+        if (unknown.isPresent()) {
+            throw new InvalidRequestException("Only force can be given.", List.of(new FieldError(unknown.get(), "is not a field of this request")));
+        }
+        JsonNode force = body.path("force");
+        if (!force.isMissingNode() && !force.isBoolean()) {
+            throw new InvalidRequestException("force must be true or false.", List.of(new FieldError("force", "must be a boolean")));
+        }
+        return force.asBoolean(false);
     }
 
     @DeleteMapping({"/files/{fileId}", "/owners/{owner}/files/{fileId}"})

@@ -58,6 +58,26 @@ public final class Recipe {
                     (int) settings.longInRange("JPEG_QUALITY", DEFAULT_JPEG_QUALITY, 1, 100));
         }
 
+        /**
+         * The configuration as the HTTP API stage's {@code resizerConfig} variable carries it to the API
+         * ({@code variants=…&formats=…&jpegQuality=N}, each once; formats may be empty), written by template.yaml from the
+         * parameters that set the resizer's environment. Empty when malformed.
+         */
+        public static Optional<Config> fromStageVariable(String text) {
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            for (String part : text.split("&", -1)) {
+                int equals = part.indexOf('=');
+                if (equals < 0 || values.put(part.substring(0, equals), part.substring(equals + 1)) != null) {
+                    return Optional.empty();
+                }
+            }
+            if (values.size() != 3 || !values.containsKey("variants") || !values.containsKey("formats")
+                    || !values.getOrDefault("jpegQuality", "").matches("[1-9][0-9]?|100")) {
+                return Optional.empty();
+            }
+            return Optional.of(new Config(values.get("variants"), values.get("formats"), Integer.parseInt(values.get("jpegQuality"))));
+        }
+
         /** The text that is hashed for a file with this {@code focus} (null: none). */
         String canonical(Focus focus) {
             return "variants=" + variants + ";formats=" + formats + ";jpegQuality=" + jpegQuality + ";engine=" + engine

@@ -27,6 +27,8 @@ public final class SqsSendMessage {
 
     /** The queue URL the API is given in tests; any URL the local stack names works the same way. */
     public static final String CDN_INVALIDATION_QUEUE_URL = "http://127.0.0.1/000000000000/mediagate-cdn-invalidations";
+    /** The resizer's queue as the API is given it in tests (reprocessing, focus changes). */
+    public static final String RESIZER_QUEUE_URL = "http://127.0.0.1/000000000000/mediagate-resizer";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SqsSendMessage shared;
 
@@ -55,6 +57,7 @@ public final class SqsSendMessage {
                 throw new IllegalStateException("cannot start the SQS stand-in", e);
             }
             System.setProperty("CDN_INVALIDATION_QUEUE_URL", CDN_INVALIDATION_QUEUE_URL);
+            System.setProperty("RESIZER_QUEUE_URL", RESIZER_QUEUE_URL);
             System.setProperty("AWS_ENDPOINT_URL_SQS", shared.endpoint.toString());
         }
         return shared;
