@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import dev.mediagate.imaging.RejectionReason;
 import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
@@ -55,6 +57,8 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     private final MediaProcessor processor;
     private final int maxReceiveCount;
+    /** MALWARE_SCAN_FAIL_OPEN [false]: a scan that did not conclude is processed as clean instead of rejected scan-failed. */
+    private final boolean malwareScanFailOpen;
 
     /**
      * Lambda's init: configuration validated, libvips started and the S3 client built once; registered with CRaC, so
@@ -75,7 +79,8 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket(),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
                 new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
-                EventBus.from(settings)), (int) settings.longInRange("MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000));
+                EventBus.from(settings)), (int) settings.longInRange("MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
+                settings.bool("MALWARE_SCAN_FAIL_OPEN", false));
     }
 
     ImageResizerHandler(MediaProcessor processor) {
@@ -83,8 +88,13 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     ImageResizerHandler(MediaProcessor processor, int maxReceiveCount) {
+        this(processor, maxReceiveCount, false);
+    }
+
+    ImageResizerHandler(MediaProcessor processor, int maxReceiveCount, boolean malwareScanFailOpen) {
         this.processor = processor;
         this.maxReceiveCount = maxReceiveCount;
+        this.malwareScanFailOpen = malwareScanFailOpen;
     }
 
     /**
@@ -154,7 +164,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
             work = ResizerWork.parse(message.getBody());
         } catch (IllegalArgumentException e) {
             // Not retried into success: it goes to the failure queue after its receives, where the alarm shows it.
-            log.atError().addKeyValue("why", e.getMessage()).log("a message on the resizer's queue is not an S3 notification");
+            log.atError().addKeyValue("why", e.getMessage()).log("a message on the resizer's queue is no work the resizer knows");
             return false;
         }
         try {
@@ -182,7 +192,18 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                     announceGivingUp(originals.objects(), receiveCount);
                     yield false;
                 }
-                yield process(originals.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1) == null;
+                yield process(originals.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1, Optional.empty()) == null;
+            }
+            case ResizerWork.MalwareScanned scanned -> {
+                MalwareScanResult result = scanned.result();
+                List<S3Notifications.S3Object> original = List.of(new S3Notifications.S3Object(result.bucket(), result.key()));
+                if (receiveCount >= maxReceiveCount) {
+                    announceGivingUp(original, receiveCount);
+                    yield false;
+                }
+                log.atInfo().addKeyValue("key", result.key()).addKeyValue("verdict", result.verdict())
+                        .addKeyValue("threats", result.threats()).log("malware scan result");
+                yield process(original, new ArrayList<>(), receiveCount >= maxReceiveCount - 1, result.rejection(malwareScanFailOpen)) == null;
             }
         };
     }
@@ -206,7 +227,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 .map(record -> new S3Notifications.S3Object(record.getS3().getBucket().getName(), record.getS3().getObject().getUrlDecodedKey()))
                 .toList();
         List<ProcessingResult> results = new ArrayList<>();
-        RuntimeException failure = process(objects, results, false);
+        RuntimeException failure = process(objects, results, false, Optional.empty());
         if (failure != null) {
             throw failure;
         }
@@ -221,12 +242,13 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
      * Every object in turn; the first transient failure is returned (null when there was none) after the others ran. On
      * the last attempt a transient failure is final too: announced with its reason, not returned.
      */
-    private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results, boolean lastAttempt) {
+    private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results, boolean lastAttempt,
+            Optional<RejectionReason> scanRejection) {
         RuntimeException failure = null;
         for (S3Notifications.S3Object object : objects) {
             String key = object.key();
             try {
-                ProcessingResult result = processor.process(object.bucket(), key);
+                ProcessingResult result = processor.process(object.bucket(), key, scanRejection);
                 if (result.outcome() == ProcessingResult.Outcome.SKIPPED) {
                     log.atInfo().addKeyValue("key", key).addKeyValue("why", result.reason()).log("skipped");
                 }

@@ -107,6 +107,14 @@ final class MediaProcessor implements Reprocessing {
     }
 
     ProcessingResult process(String eventBucket, String key) {
+        return process(eventBucket, key, Optional.empty());
+    }
+
+    /**
+     * A new original; {@code scanRejection} is a malware scan's verdict that rejects it whatever its bytes (reason
+     * {@code malware} or {@code scan-failed}): its bytes are then never read, and no variant is made.
+     */
+    ProcessingResult process(String eventBucket, String key, Optional<RejectionReason> scanRejection) {
         Optional<OriginalKey> original = MediaKeys.parseOriginal(key);
         if (original.isEmpty()) {
             return ProcessingResult.skipped(key, "not an originals/{owner}/{fileId} key");
@@ -140,7 +148,8 @@ final class MediaProcessor implements Reprocessing {
         List<String> written = new ArrayList<>();
         // A focus set on the manifest that stands (PATCH) cuts the cover variants, whichever run makes them.
         Recipe.Focus focus = existing.map(stored -> stored.manifest().focus()).orElse(null);
-        Manifest manifest = build(file, head.get(), visibility, written, null, focus).withVisibility(visibility, false, null);
+        Manifest manifest = (scanRejection.isPresent() ? scanRejected(file, head.get(), scanRejection.get())
+                : build(file, head.get(), visibility, written, null, focus)).withVisibility(visibility, false, null);
         checkpoints.reached(Step.VARIANTS_WRITTEN, file);
         if (!manifest.isReady()) {
             bucket.tagRejected(key);
@@ -206,6 +215,11 @@ final class MediaProcessor implements Reprocessing {
             return new Outcome(Kind.REPROCESSED, "never processed, processed now: " + result.outcome(), statusOf(result), null);
         }
         Manifest current = existing.get().manifest();
+        if (current.status() == FileStatus.REJECTED
+                && RejectionReason.ofCode(current.reason()).map(RejectionReason::decidedByMalwareScan).orElse(false)) {
+            // The scan judged the object, not this configuration: making it again would serve what the scan refused.
+            return new Outcome(Kind.CURRENT, "rejected " + current.reason() + " by the malware scan: kept", current.status(), current.recipe());
+        }
         String etag = head.get().etag();
         // The recipe names the focus: a focus changed since the variants were made (PATCH) makes them stale.
         if (!force && etag.equals(current.source().etag()) && !Recipe.isStale(current, pipeline.recipeConfig(), current.focus())) {
@@ -419,6 +433,13 @@ final class MediaProcessor implements Reprocessing {
             bucket.putVariant(target, contentType, bytes);
             written.add(target);
         }
+    }
+
+    /** Rejected by a malware scan's verdict: the original's bytes are not read. */
+    private Manifest scanRejected(OriginalKey original, MediaBucket.Original head, RejectionReason reason) {
+        log.atInfo().addKeyValue("fileId", original.fileId().value()).log("rejected by the malware scan: {}", reason.code());
+        return rejected(original.fileId(), new Manifest.Source(head.key(), head.etag(), head.filename(), head.contentType(),
+                head.size(), null, null, null, null), reason);
     }
 
     private Manifest rejected(FileId fileId, Manifest.Source source, RejectionReason reason) {

@@ -10,6 +10,8 @@ import java.util.List;
  */
 sealed interface ResizerWork {
 
+    com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** S3's {@code s3:TestEvent}, sent once when the bucket's notification is set up: nothing to do. */
     record S3TestEvent() implements ResizerWork {
     }
@@ -22,8 +24,24 @@ sealed interface ResizerWork {
         }
     }
 
+    /**
+     * GuardDuty's verdict on a new original (MalwareScanning=guardduty): with scanning on it replaces S3's notification
+     * as what starts the resizer on the original.
+     */
+    record MalwareScanned(MalwareScanResult result) implements ResizerWork {
+    }
+
     /** @throws IllegalArgumentException when the body is no work the resizer knows (the message says why, without the body) */
     static ResizerWork parse(String body) {
+        com.fasterxml.jackson.databind.JsonNode root = null;
+        try {
+            root = JSON.readTree(body == null ? "" : body);
+        } catch (java.io.IOException e) {
+            // S3Notifications says what is wrong with it.
+        }
+        if (root != null && MalwareScanResult.isScanResult(root)) {
+            return new MalwareScanned(MalwareScanResult.from(root));
+        }
         S3Notifications.Notification notification = S3Notifications.parse(body);
         return notification.isTestEvent() ? new S3TestEvent() : new NewOriginals(notification.objects());
     }

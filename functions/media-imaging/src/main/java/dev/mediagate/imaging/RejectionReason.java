@@ -7,7 +7,11 @@ public enum RejectionReason {
     TOO_MANY_PIXELS("too-many-pixels"),
     CORRUPT("corrupt"),
     TOO_LARGE("too-large"),
-    UNSUPPORTED_FORMAT("unsupported-format");
+    UNSUPPORTED_FORMAT("unsupported-format"),
+    /** GuardDuty's malware scan found a threat (MalwareScanning=guardduty): decided by the scan, never by the bytes here. */
+    MALWARE("malware"),
+    /** GuardDuty's scan did not conclude (UNSUPPORTED, ACCESS_DENIED, FAILED) and the stack does not fail open. */
+    SCAN_FAILED("scan-failed");
 
     private final String code;
 
@@ -17,5 +21,15 @@ public enum RejectionReason {
 
     public String code() {
         return code;
+    }
+
+    /** Whether a malware scan decided this rejection: reprocessing the bytes could never undo it. */
+    public boolean decidedByMalwareScan() {
+        return this == MALWARE || this == SCAN_FAILED;
+    }
+
+    /** The reason with this code, if any. */
+    public static java.util.Optional<RejectionReason> ofCode(String code) {
+        return java.util.Arrays.stream(values()).filter(reason -> reason.code.equals(code)).findFirst();
     }
 }
