@@ -1,6 +1,6 @@
 import { FileRejectedError, MediagateError, abortError } from "./errors.js";
 import { type ResumeEntry, type ResumeStore, defaultResumeStore, resumeKey } from "./resume.js";
-import { NetworkFailure, pause, put } from "./transfer.js";
+import { NetworkFailure, type PutAnswer, pause, put } from "./transfer.js";
 import type {
   Caller, Completed, FileId, FileView, Focus, LinksPage, LinksRequest, MultipartUpload, Owner, ShareCreated, ShareList,
   SharedFileView, SignedPart, SignedParts, SinglePutUpload, StoredPart, StoredParts, UploadCreated, UploadRequest, Visibility,
@@ -45,7 +45,10 @@ export interface UploadOptions {
   checksumSha256?: string;
   /** Bytes sent so far, of `total`. */
   onProgress?: (progress: { loaded: number; total: number }) => void;
-  /** Once the server has answered: the file's id, how it goes up, and how many parts S3 already held (a resume). */
+  /**
+   * Once the server has answered: the file's id, how it goes up, and how many parts S3 already held (a resume). Told
+   * again, with a new id, when a single PUT's URL expired and a fresh one was asked for.
+   */
   onStart?: (start: { fileId: FileId; method: "PUT" | "multipart"; uploadId?: string; resumedParts: number; partCount: number }) => void;
   /** Before each retry of a part that failed (the network, S3 5xx, an expired URL): a fresh URL is asked for. */
   onRetry?: (retry: { partNumber: number; attempt: number; error: unknown }) => void;
@@ -67,6 +70,8 @@ export interface WaitOptions {
 
 const DEFAULT_RETRY_DELAYS = [500, 1000, 2000, 4000, 8000, 16000];
 const URLS_PER_CALL = 100;
+/** Fresh URLs asked for a single PUT whose URL expired before S3 took it (each PUT retried as usual). */
+const MAX_FRESH_PUT_URLS = 3;
 
 /**
  * mediagate's API for a frontend (or, with `owner`, a backend): uploads straight to S3 — one PUT, or parts in parallel
@@ -137,12 +142,21 @@ export class Mediagate {
       if (options.visibility) request.visibility = options.visibility;
       if (options.multipart) request.multipart = true;
       if (options.checksumSha256) request.checksumSha256 = options.checksumSha256;
-      const created = await this.createUpload(request, { signal });
-      if (created.upload.method === "PUT") {
+      let created = await this.createUpload(request, { signal });
+      for (let freshUrls = 0; created.upload.method === "PUT"; freshUrls++) {
         options.onStart?.({ fileId: created.fileId, method: "PUT", resumedParts: 0, partCount: 1 });
-        await this.#putWhole(created.upload, file, report, signal);
-        report(file.size);
-        return { fileId: created.fileId, status: "processing" };
+        const put = await this.#putWhole(created.fileId, created.upload, file, report, signal);
+        if (put.stored) {
+          report(file.size);
+          return { fileId: put.fileId, status: "processing" };
+        }
+        if (freshUrls >= MAX_FRESH_PUT_URLS) {
+          throw new MediagateError(`S3 refused the upload of the file: its URL had expired, ${freshUrls + 1} times`, 403);
+        }
+        // A single PUT's URL cannot be signed again: the contract has no route for it, and POST /uploads stores
+        // nothing until S3 holds the bytes, so the file gets a new id and the expired one never exists (its GET is
+        // 404). onStart tells the new id.
+        created = await this.createUpload(request, { signal });
       }
       entry = { fileId: created.fileId, upload: created.upload, name };
       await this.#store.set(key, entry);
@@ -305,24 +319,46 @@ export class Mediagate {
     return `${this.#owner ? `/owners/${encodeURIComponent(this.#owner)}` : ""}/files/${encodeURIComponent(fileId)}`;
   }
 
-  /** One PUT; a PUT whose answer was lost and that S3 then refuses with 412 (If-None-Match) had landed. */
-  async #putWhole(upload: SinglePutUpload, file: Blob, report: (loaded: number) => void, signal?: AbortSignal): Promise<void> {
+  /**
+   * One PUT, sent again with the same URL after a network failure, S3's `503 Slow Down` or another 5xx. A PUT whose
+   * answer was lost (or a 5xx) and that S3 then refuses with 412 (If-None-Match) had landed. `stored: false` when the
+   * URL has expired (S3's `403 AccessDenied`, "Request has expired"): the caller asks for a fresh one — unless an
+   * earlier attempt had landed after all, which the file's status tells. Any other 403 is final: the same request
+   * signed again would be refused again.
+   */
+  async #putWhole(fileId: FileId, upload: SinglePutUpload, file: Blob, report: (loaded: number) => void,
+    signal?: AbortSignal): Promise<{ stored: boolean; fileId: FileId }> {
     for (let attempt = 0; ; attempt++) {
-      let status: number;
+      let answer: PutAnswer;
       try {
-        status = (await put(upload.url, upload.headers, file, report, signal, this.#fetch)).status;
+        answer = await put(upload.url, upload.headers, file, report, signal, this.#fetch);
       } catch (error) {
         if (signal?.aborted || !(error instanceof NetworkFailure) || attempt >= this.#retryDelays.length) throw error;
         await pause(this.#backoff(attempt), signal);
         continue;
       }
+      const { status } = answer;
       if (status >= 200 && status < 300 || status === 412 && attempt > 0) {
-        return;
+        return { stored: true, fileId };
       }
-      if (!retryable(status) || attempt >= this.#retryDelays.length) {
-        throw new MediagateError(`S3 answered ${status} to the upload of the file`, status);
+      if (status === 403 && expired(answer, upload)) {
+        return { stored: attempt > 0 && await this.#uploaded(fileId, signal), fileId };
+      }
+      if (status === 403 || !retryable(status) || attempt >= this.#retryDelays.length) {
+        throw new MediagateError(`S3 answered ${status} to the upload of the file${s3Error(answer.error)}`, status);
       }
       await pause(this.#backoff(attempt), signal);
+    }
+  }
+
+  /** Whether S3 holds the file's original (the API answers its status; 404 until it is uploaded). */
+  async #uploaded(fileId: FileId, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.file(fileId, { signal });
+      return true;
+    } catch (error) {
+      if (error instanceof MediagateError && error.status === 404) return false;
+      throw error;
     }
   }
 
@@ -454,6 +490,23 @@ function retryAfterMs(value: string | null, now: number = Date.now()): number {
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? 0 : Math.max(0, at - now);
+}
+
+/**
+ * Whether S3 refused a PUT because its URL expired: S3 says so (`AccessDenied`, "Request has expired"), or — when the
+ * browser may not read S3's answer — the URL's `expiresAt` has passed by this machine's clock.
+ */
+function expired(answer: PutAnswer, upload: SinglePutUpload, now: number = Date.now()): boolean {
+  if (/<Code>AccessDenied<\/Code>/.test(answer.error) && /Request has expired/i.test(answer.error)) return true;
+  const expiresAt = Date.parse(upload.expiresAt);
+  return !answer.error && !Number.isNaN(expiresAt) && now >= expiresAt;
+}
+
+/** S3's error code and message, for an error's text (never the request's URL: it carries a signature). */
+function s3Error(body: string): string {
+  const code = /<Code>([^<]{1,100})<\/Code>/.exec(body)?.[1];
+  const message = /<Message>([^<]{1,200})<\/Message>/.exec(body)?.[1];
+  return code ? `: ${code}${message ? ` (${message})` : ""}` : "";
 }
 
 /** Worth another try: S3 or the API busy or failing, an expired URL (S3's 403), a timeout. */

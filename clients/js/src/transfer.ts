@@ -3,10 +3,14 @@ import { abortError } from "./errors.js";
 /** Headers every HTTP client sets from the URL and the body, which browsers refuse to let a script set. */
 const SET_BY_THE_CLIENT = new Set(["host", "content-length"]);
 
-/** What S3 answered to a PUT: its status, and its ETag header (a part's, to complete with). */
+/**
+ * What S3 answered to a PUT: its status, its ETag header (a part's, to complete with) and, for a refusal, S3's error
+ * body (`<Error><Code>AccessDenied</Code><Message>Request has expired</Message>…`; empty when the browser may not read it).
+ */
 export interface PutAnswer {
   status: number;
   etag: string | null;
+  error: string;
 }
 
 /** A PUT the network did not carry (no answer at all): worth retrying. */
@@ -49,7 +53,7 @@ function putWithXhr(url: string, headers: Record<string, string>, body: Blob, on
     xhr.upload.onprogress = (event) => onProgress(event.loaded);
     xhr.onload = () => {
       done();
-      resolve({ status: xhr.status, etag: xhr.getResponseHeader("ETag") });
+      resolve({ status: xhr.status, etag: xhr.getResponseHeader("ETag"), error: xhr.status >= 300 ? xhr.responseText ?? "" : "" });
     };
     xhr.onerror = () => {
       done();
@@ -74,11 +78,11 @@ async function putWithFetch(url: string, headers: Record<string, string>, body: 
     }
     throw new NetworkFailure(`the PUT to ${new URL(url).host} got no answer`, { cause: error });
   }
-  await response.arrayBuffer().catch(() => undefined);
+  const text = await response.text().catch(() => "");
   if (response.ok) {
     onProgress(body.size);
   }
-  return { status: response.status, etag: response.headers.get("ETag") };
+  return { status: response.status, etag: response.headers.get("ETag"), error: response.ok ? "" : text };
 }
 
 /** Waits `ms`, or rejects as soon as `signal` aborts. */

@@ -11,10 +11,10 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../.
 
 /**
  * A running local stack: its API URL, dev tokens, and its /_local/config. `webhookUrl` (needs a stack of its own)
- * delivers every event there.
+ * delivers every event there; `parameterOverrides` ("Name=Value ...", a stack of its own too) sets template parameters.
  */
-export async function localStack({ webhookUrl } = {}) {
-  if (process.env.MEDIAGATE_API_URL && !webhookUrl) {
+export async function localStack({ webhookUrl, parameterOverrides } = {}) {
+  if (process.env.MEDIAGATE_API_URL && !webhookUrl && !parameterOverrides) {
     return stackAt(process.env.MEDIAGATE_API_URL, async () => {});
   }
   const jar = process.env.MEDIAGATE_LOCAL_JAR ?? join(ROOT, "local/target/mediagate-local.jar");
@@ -22,7 +22,7 @@ export async function localStack({ webhookUrl } = {}) {
   const data = await mkdtemp(join(tmpdir(), "mediagate-js-test-"));
   const args = ["--enable-native-access=ALL-UNNAMED", "-jar", jar, "--data-dir", data, "--api-port", "0", "--s3-port", "0",
     "--cdn-port", "0", "--template", join(ROOT, "template.yaml"),
-    "--parameter-overrides", "MaxUploadBytes=1073741824 MultipartThresholdBytes=33554432"];
+    "--parameter-overrides", `MaxUploadBytes=1073741824 MultipartThresholdBytes=33554432 ${parameterOverrides ?? ""}`.trim()];
   if (webhookUrl) args.push("--webhook-url", webhookUrl);
   const child = spawn(java, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
