@@ -73,6 +73,7 @@ final class MediaProcessor implements Reprocessing {
     private static final Logger log = LoggerFactory.getLogger(MediaProcessor.class);
 
     private final MediaBucket bucket;
+    private final VariantWrites writes;
     private final long maxImageBytes;
     private final ImagePipeline pipeline;
     private final Clock clock;
@@ -87,12 +88,20 @@ final class MediaProcessor implements Reprocessing {
 
     MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
             EventSink events, Checkpoints checkpoints) {
-        this(new S3MediaBucket(s3, bucket), maxImageBytes, pipeline, clock, metrics, events, checkpoints);
+        this(new S3MediaBucket(s3, bucket), maxImageBytes, pipeline, clock, metrics, events, checkpoints,
+                VariantWrites.DEFAULT_IN_FLIGHT);
     }
 
     MediaProcessor(MediaBucket bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
             EventSink events, Checkpoints checkpoints) {
+        this(bucket, maxImageBytes, pipeline, clock, metrics, events, checkpoints, VariantWrites.DEFAULT_IN_FLIGHT);
+    }
+
+    /** {@code writesInFlight}: how many of a run's variant writes go to the bucket at once (1: one after the other). */
+    MediaProcessor(MediaBucket bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
+            EventSink events, Checkpoints checkpoints, int writesInFlight) {
         this.bucket = bucket;
+        this.writes = new VariantWrites(bucket, writesInFlight);
         this.maxImageBytes = maxImageBytes;
         this.pipeline = pipeline;
         this.clock = clock;
@@ -397,42 +406,36 @@ final class MediaProcessor implements Reprocessing {
     }
 
     /**
-     * All variants or none: when a write fails, the ones already written are removed before the error goes up, so the
-     * bucket holds nothing beyond the original until a retry writes the full set (a killed process leaves some behind,
-     * which the retry overwrites). {@code written} collects every key written.
+     * All variants or none ({@link VariantWrites}): when a write fails, the ones already written are removed before the
+     * error goes up, so the bucket holds nothing beyond the original until a retry writes the full set (a killed process
+     * leaves some behind, which the retry overwrites). {@code written} collects every key written.
      */
     private Map<String, Manifest.VariantEntry> writeVariants(OriginalKey original, MediaOutcome.Image image, Visibility visibility,
             List<String> written, String generation) {
         Map<String, Manifest.VariantEntry> variants = new LinkedHashMap<>();
-        try {
-            for (MediaOutcome.Variant variant : image.variants()) {
-                String variantKey = MediaKeys.variant(original.owner(), original.fileId(), generation, variant.name(),
-                        variant.type().extension());
-                put(variantKey, variant.type().mimeType(), variant.bytes(), visibility, written);
-                Map<String, Manifest.AlternateEntry> alternates = new LinkedHashMap<>();
-                for (MediaOutcome.Alternate alternate : variant.alternates()) {
-                    String alternateKey = MediaKeys.variant(original.owner(), original.fileId(), generation, variant.name(),
-                            alternate.format().extension());
-                    put(alternateKey, alternate.format().mimeType(), alternate.bytes(), visibility, written);
-                    alternates.put(alternate.format().mimeType(), new Manifest.AlternateEntry(alternateKey, alternate.bytes().length));
-                }
-                variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
-                        variant.type().mimeType(), variant.bytes().length, alternates));
+        List<VariantWrites.Put> puts = new ArrayList<>();
+        for (MediaOutcome.Variant variant : image.variants()) {
+            String variantKey = MediaKeys.variant(original.owner(), original.fileId(), generation, variant.name(),
+                    variant.type().extension());
+            puts.addAll(copies(variantKey, variant.type().mimeType(), variant.bytes(), visibility));
+            Map<String, Manifest.AlternateEntry> alternates = new LinkedHashMap<>();
+            for (MediaOutcome.Alternate alternate : variant.alternates()) {
+                String alternateKey = MediaKeys.variant(original.owner(), original.fileId(), generation, variant.name(),
+                        alternate.format().extension());
+                puts.addAll(copies(alternateKey, alternate.format().mimeType(), alternate.bytes(), visibility));
+                alternates.put(alternate.format().mimeType(), new Manifest.AlternateEntry(alternateKey, alternate.bytes().length));
             }
-            return variants;
-        } catch (RuntimeException e) {
-            bucket.rollBack(written, e);
-            throw e;
+            variants.put(variant.name(), new Manifest.VariantEntry(variantKey, variant.width(), variant.height(),
+                    variant.type().mimeType(), variant.bytes().length, alternates));
         }
+        writes.writeAll(puts, written);
+        return variants;
     }
 
     /** One encoding of a variant under {@code variants/}, and for a public file under {@code public/} too. */
-    private void put(String variantKey, String contentType, byte[] bytes, Visibility visibility, List<String> written) {
+    private static List<VariantWrites.Put> copies(String variantKey, String contentType, byte[] bytes, Visibility visibility) {
         List<String> keys = visibility == Visibility.PUBLIC ? List.of(variantKey, MediaKeys.published(variantKey)) : List.of(variantKey);
-        for (String target : keys) {
-            bucket.putVariant(target, contentType, bytes);
-            written.add(target);
-        }
+        return keys.stream().map(key -> new VariantWrites.Put(key, contentType, bytes)).toList();
     }
 
     /** Rejected by a malware scan's verdict: the original's bytes are not read. */

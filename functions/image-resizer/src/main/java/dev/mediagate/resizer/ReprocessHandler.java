@@ -52,11 +52,12 @@ public class ReprocessHandler implements RequestStreamHandler {
      * retries ({@code TemporaryFailure}), so each task is processed here rather than handed to the resizer's queue.
      */
     ReprocessHandler(Settings settings) {
-        this(new MediaProcessor(S3Clients.client(S3EndpointConfig.from(settings)), UploadConfig.from(settings).bucket(),
+        this(new MediaProcessor(new S3MediaBucket(S3Clients.client(S3EndpointConfig.from(settings)), UploadConfig.from(settings).bucket()),
                 settings.longInRange("MAX_IMAGE_BYTES", ImageResizerHandler.DEFAULT_MAX_IMAGE_BYTES, 1,
                         ImageResizerHandler.MAX_IMAGE_BYTES_LIMIT),
                 new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings)), Clock.systemUTC(),
-                Metrics.toStandardOutput("reprocess"), EventBus.from(settings)));
+                Metrics.toStandardOutput("reprocess"), EventBus.from(settings), MediaProcessor.Checkpoints.NONE,
+                VariantWrites.inFlight(settings)));
     }
 
     ReprocessHandler(Reprocessing reprocessing) {

@@ -19,7 +19,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * A media bucket in memory, for the decision flow's tests: it keeps objects, manifests (with ETags, written under the
  * same conditions S3 checks) and deletion markers, and records every request it is asked, in order, as
- * {@code "VERB key"}. A test makes a write fail ({@link #failPutsOf}) or changes the bucket between two steps.
+ * {@code "VERB key"} ({@code "STORED key"} once a put is done). A test makes a write fail ({@link #failPutsOf}) or slow
+ * ({@link #delayPutOf}), or changes the bucket between two steps.
  */
 final class FakeMediaBucket implements MediaBucket {
 
@@ -37,6 +38,7 @@ final class FakeMediaBucket implements MediaBucket {
     /** Every request in the order it was made. */
     final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile Predicate<String> failingPuts = key -> false;
+    private final Map<String, Long> putDelays = new ConcurrentHashMap<>();
     private int manifestWrites;
 
     @Override
@@ -131,7 +133,21 @@ final class FakeMediaBucket implements MediaBucket {
         if (failingPuts.test(key)) {
             throw SdkClientException.create("injected: connection reset while writing " + key);
         }
+        Long delay = putDelays.get(key);
+        if (delay != null) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         objects.put(key, new StoredObject(contentType, bytes));
+        requests.add("STORED " + key);
+    }
+
+    /** The put of {@code key} takes {@code millis} before it is stored (a slow connection, a Slow Down retried). */
+    void delayPutOf(String key, long millis) {
+        putDelays.put(key, millis);
     }
 
     @Override

@@ -51,6 +51,7 @@ class MediaProcessorTest {
     private final ByteArrayOutputStream metricLines = new ByteArrayOutputStream();
     private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T12:00:05Z"), ZoneOffset.UTC);
     private MediaProcessor.Checkpoints checkpoints = MediaProcessor.Checkpoints.NONE;
+    private int writesInFlight = VariantWrites.DEFAULT_IN_FLIGHT;
 
     private MediaProcessor processor() {
         return processor(100_000_000L);
@@ -59,7 +60,7 @@ class MediaProcessorTest {
     private MediaProcessor processor(long maxImageBytes) {
         return new MediaProcessor(bucket, maxImageBytes, PIPELINE, clock,
                 new Metrics("image-resizer", new PrintStream(metricLines, true, StandardCharsets.UTF_8), clock), events::add,
-                (step, file) -> checkpoints.reached(step, file));
+                (step, file) -> checkpoints.reached(step, file), writesInFlight);
     }
 
     private void upload(String contentType, byte[] bytes, Visibility visibility) {
@@ -78,8 +79,8 @@ class MediaProcessorTest {
         assertThat(manifest.source().filename()).isEqualTo("a b.jpg");
         assertThat(manifest.variants()).containsOnlyKeys("square", "thumb");
         String variants = MediaKeys.variantsPrefix(FILE.owner(), FILE.fileId());
-        assertThat(bucket.requests("PUT")).containsExactly(variants + "square.jpg", variants + "square.webp",
-                variants + "thumb.jpg", variants + "thumb.webp", MANIFEST);
+        assertThat(bucket.requests("PUT")).containsExactlyInAnyOrder(variants + "square.jpg", variants + "square.webp",
+                variants + "thumb.jpg", variants + "thumb.webp", MANIFEST).last().isEqualTo(MANIFEST);
         assertThat(bucket.variantKeys()).noneMatch(key -> key.startsWith(MediaKeys.PUBLIC_PREFIX));
         assertThat(bucket.tagged).isEmpty();
         assertThat(events).singleElement().satisfies(event -> {
@@ -191,8 +192,42 @@ class MediaProcessorTest {
         assertThatThrownBy(() -> processor().process(FakeMediaBucket.NAME, FILE.key())).isInstanceOf(SdkClientException.class);
 
         assertThat(bucket.variantKeys()).isEmpty();
-        assertThat(bucket.requests("DELETE")).hasSize(5);
+        assertThat(bucket.requests("DELETE")).containsExactlyInAnyOrderElementsOf(bucket.requests("STORED"));
         assertThat(bucket.manifests).isEmpty();
+    }
+
+    @Test
+    void theVariantsAreWrittenTogetherAndTheManifestOnlyOnceEveryOneIsStored() {
+        upload("image/jpeg", JPEG, Visibility.PUBLIC);
+        String slow = MediaKeys.variantsPrefix(FILE.owner(), FILE.fileId()) + "square.jpg";
+        bucket.delayPutOf(slow, 300);
+
+        processor().process(FakeMediaBucket.NAME, FILE.key());
+
+        List<String> requests = bucket.requests;
+        int manifestWrite = requests.indexOf("PUT " + MANIFEST);
+        assertThat(bucket.requests("STORED")).hasSize(8).allSatisfy(key ->
+                assertThat(requests.indexOf("STORED " + key)).as("%s stored before the manifest is written", key).isLessThan(manifestWrite));
+        // While the slow one was on its way, the others went: the writes overlap.
+        assertThat(requests.indexOf("STORED " + slow)).isGreaterThan(requests.indexOf("STORED " + MediaKeys.published(slow)));
+        assertThat(bucket.manifests.get(FILE).manifest().variants()).hasSize(2);
+    }
+
+    @Test
+    void oneWriteInFlightWritesTheVariantsInOrder() {
+        writesInFlight = 1;
+        upload("image/jpeg", JPEG, Visibility.PUBLIC);
+        bucket.failPutsOf(key -> key.endsWith("thumb.jpg") && key.startsWith(MediaKeys.PUBLIC_PREFIX));
+        String variants = MediaKeys.variantsPrefix(FILE.owner(), FILE.fileId());
+        String published = MediaKeys.publicPrefix(FILE.owner(), FILE.fileId());
+
+        assertThatThrownBy(() -> processor().process(FakeMediaBucket.NAME, FILE.key())).isInstanceOf(SdkClientException.class);
+
+        // The set's order, each private object before its public copy, and nothing after the failed one.
+        assertThat(bucket.requests("PUT")).containsExactly(variants + "square.jpg", published + "square.jpg",
+                variants + "square.webp", published + "square.webp", variants + "thumb.jpg", published + "thumb.jpg");
+        assertThat(bucket.requests("DELETE")).containsExactly(variants + "square.jpg", published + "square.jpg",
+                variants + "square.webp", published + "square.webp", variants + "thumb.jpg");
     }
 
     @Test
