@@ -41,6 +41,7 @@ public final class LocalInvoke {
             // shows the failed delivery.
             overrides.put("WEBHOOK_URL", options.webhookUrl().map(Object::toString).orElse("http://127.0.0.1:9/"));
             overrides.put("LIBVIPS_PATH", dev.mediagate.local.lambda.SharpLibvips.library().toString());
+            overrides.putAll(LocalStack.heicLayer(template));
             functions.configure(overrides);
             s3.ensureBucket(template.environment(function).get("MEDIA_BUCKET"));
             PrintStream stdout = LocalStack.stderrAsStdout();

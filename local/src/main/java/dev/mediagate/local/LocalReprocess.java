@@ -53,6 +53,7 @@ public final class LocalReprocess {
                     LocalKeys.privateKeyFile(options.dataDir().resolve("keys"), "cloudfront")));
             overrides.putAll(LocalStack.eventOverrides(aws.url(), LocalKeys.webhookSecret(options.dataDir().resolve("keys"))));
             overrides.put("LIBVIPS_PATH", dev.mediagate.local.lambda.SharpLibvips.library().toString());
+            overrides.putAll(LocalStack.heicLayer(template));
             functions.configure(overrides);
             String bucket = template.environment(FUNCTION).get("MEDIA_BUCKET");
             s3.ensureBucket(bucket);

@@ -14,6 +14,7 @@ import dev.mediagate.local.guardduty.LocalMalwareProtection;
 import dev.mediagate.local.lambda.AsyncInvoker;
 import dev.mediagate.local.lambda.FunctionHost;
 import dev.mediagate.local.lambda.OnFailureRecords;
+import dev.mediagate.local.lambda.HeicLayer;
 import dev.mediagate.local.lambda.SharpLibvips;
 import dev.mediagate.local.s3.LocalS3Server;
 import dev.mediagate.local.s3.NotificationRule;
@@ -217,6 +218,7 @@ public final class LocalStack implements AutoCloseable {
         overrides.putAll(eventOverrides(aws.url(), webhookSecret));
         // The layer's libvips in Lambda; here the same pinned package for this machine, fetched once into the cache.
         overrides.put("LIBVIPS_PATH", SharpLibvips.library().toString());
+        overrides.putAll(heicLayer(template));
         overrides.putAll(options.functionSettings());
         functions.configure(overrides);
         functions.initialiseAll();
@@ -344,4 +346,19 @@ public final class LocalStack implements AutoCloseable {
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8));
         return original;
     }
+
+    /**
+     * With {@code HeicSupport=true} the template attaches the HEIC layer and points the resizer's {@code LIBHEIF_PATH}
+     * at {@code /opt/lib}: here the same layer, built as {@code sam build} lays it out ({@link HeicLayer}), once into
+     * the cache. Without it, nothing: the resizer reads no HEIC, as in Lambda.
+     */
+    static Map<String, String> heicLayer(SamTemplate template) {
+        for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
+            if (template.exists(function) && template.environment(function).containsKey("LIBHEIF_PATH")) {
+                return Map.of("LIBHEIF_PATH", HeicLayer.library().toString());
+            }
+        }
+        return Map.of();
+    }
+
 }

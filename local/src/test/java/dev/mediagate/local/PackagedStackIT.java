@@ -71,6 +71,38 @@ class PackagedStackIT {
         }
     }
 
+    /**
+     * {@code HeicSupport=true}: the stack builds the HEIC layer as {@code sam build} lays it out and the resizer loads
+     * its libheif; an iPhone-shaped HEIC (turned a quarter by its irot, EXIF saying the same) ends ready and upright.
+     */
+    @Test
+    void withHeicSupportTheHeicLayerIsLoadedAndAnIphoneHeicEndsReadyAndUpright() throws Exception {
+        int api = freePort();
+        Process stack = start("--data-dir", work.resolve("heic").toString(), "--api-port", String.valueOf(api), "--s3-port", "0",
+                "--cdn-port", "0", "--parameter-overrides", "HeicSupport=true AllowedContentTypes=image/jpeg,image/heic,image/heif");
+        try {
+            awaitLine(stack, READY, Duration.ofMinutes(5));
+            StackClient client = new StackClient("http://127.0.0.1:" + api);
+            String token = client.token("heic");
+            byte[] heic = dev.mediagate.testing.HeicFiles.heic(Images.quadrants(300, 200), 6, work);
+
+            String fileId = client.upload(token, "IMG_0001.HEIC", "image/heic", heic).get("fileId").asText();
+            JsonNode file = client.waitUntilDone(fileId, token);
+
+            assertThat(file.get("status").asText()).as(file.toString()).isEqualTo("ready");
+            java.awt.image.BufferedImage thumb = Images.read(java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(file.at("/variants/thumb/url").asText())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body());
+            assertThat(thumb.getWidth()).as("upright: landscape").isEqualTo(300);
+            assertThat(thumb.getHeight()).isEqualTo(200);
+            assertThat(new java.awt.Color(thumb.getRGB(75, 50)).getRed()).as("red top left").isGreaterThan(200);
+            assertThat(new java.awt.Color(thumb.getRGB(225, 50)).getBlue()).as("blue top right").isGreaterThan(200);
+        } finally {
+            stack.destroy();
+            assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     @Test
     void aBadFlagIsOneLineAndANonZeroExit() throws Exception {
         Process stack = start("--data-dir", work.toString(), "--no-such-flag");

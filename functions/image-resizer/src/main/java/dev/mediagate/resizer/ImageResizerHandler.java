@@ -15,8 +15,6 @@ import dev.mediagate.core.upload.UploadConfig;
 import dev.mediagate.core.aws.S3Clients;
 import dev.mediagate.events.EventBus;
 import dev.mediagate.imaging.ImagePipeline;
-import dev.mediagate.imaging.ResizeConfig;
-import dev.mediagate.imaging.Libvips;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,7 +76,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private ImageResizerHandler(Settings settings, UploadConfig upload) {
         this(new MediaProcessor(new S3MediaBucket(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket()),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
-                new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings)), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
+                ImagePipeline.from(settings), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
                 EventBus.from(settings), MediaProcessor.Checkpoints.NONE, VariantWrites.inFlight(settings)),
                 (int) settings.longInRange("MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
                 settings.bool("MALWARE_SCAN_FAIL_OPEN", false));

@@ -13,8 +13,6 @@ import dev.mediagate.core.metrics.Metrics;
 import dev.mediagate.core.upload.UploadConfig;
 import dev.mediagate.events.EventBus;
 import dev.mediagate.imaging.ImagePipeline;
-import dev.mediagate.imaging.Libvips;
-import dev.mediagate.imaging.ResizeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,7 +53,7 @@ public class ReprocessHandler implements RequestStreamHandler {
         this(new MediaProcessor(new S3MediaBucket(S3Clients.client(S3EndpointConfig.from(settings)), UploadConfig.from(settings).bucket()),
                 settings.longInRange("MAX_IMAGE_BYTES", ImageResizerHandler.DEFAULT_MAX_IMAGE_BYTES, 1,
                         ImageResizerHandler.MAX_IMAGE_BYTES_LIMIT),
-                new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings)), Clock.systemUTC(),
+                ImagePipeline.from(settings), Clock.systemUTC(),
                 Metrics.toStandardOutput("reprocess"), EventBus.from(settings), MediaProcessor.Checkpoints.NONE,
                 VariantWrites.inFlight(settings)));
     }

@@ -1,5 +1,6 @@
 package dev.mediagate.imaging;
 
+import dev.mediagate.core.config.Settings;
 import dev.mediagate.core.files.FileType;
 import dev.mediagate.core.files.Recipe;
 import dev.mediagate.imaging.MediaOutcome.Alternate;
@@ -32,11 +33,28 @@ public final class ImagePipeline {
     private final ResizeConfig config;
     private final VipsOperations vips;
     private final EncoderPolicy encoders;
+    private final Optional<Libheif> heif;
 
     public ImagePipeline(ResizeConfig config, Libvips libvips) {
+        this(config, libvips, Optional.empty());
+    }
+
+    /** With the HEIC layer's libheif, when it is attached: HEIC and HEIF uploads are decoded by it, then made as any other. */
+    public ImagePipeline(ResizeConfig config, Libvips libvips, Optional<Libheif> heif) {
         this.config = config;
         this.vips = libvips.operations();
         this.encoders = EncoderPolicy.forJpegQuality(config.jpegQuality());
+        this.heif = heif;
+    }
+
+    /** The resizer's pipeline as configured: its settings, libvips, and libheif when {@code LIBHEIF_PATH} names it. */
+    public static ImagePipeline from(Settings settings) {
+        return new ImagePipeline(ResizeConfig.from(settings), Libvips.from(settings), Libheif.from(settings));
+    }
+
+    /** Whether HEIC and HEIF uploads can be read (the HEIC layer is loaded). */
+    public boolean readsHeif() {
+        return heif.isPresent();
     }
 
     /** The configuration part of the recipe of every variant this pipeline makes. */
@@ -72,7 +90,7 @@ public final class ImagePipeline {
                     ? new Rejected(RejectionReason.NOT_AN_IMAGE, "the bytes are not in any image format")
                     : new Rejected(RejectionReason.TYPE_MISMATCH, "the bytes are not " + declared.mimeType());
         }
-        if (sniffed.get() != declared) {
+        if (!FormatSniffer.matches(declared, sniffed.get())) {
             return new Rejected(RejectionReason.TYPE_MISMATCH,
                     "declared " + declared.mimeType() + " but the bytes are " + sniffed.get().mimeType());
         }
@@ -80,9 +98,31 @@ public final class ImagePipeline {
             return new MediaOutcome.Document(declared);
         }
         try {
-            return image(bytes, declared, focus);
+            if (declared == FileType.HEIC || declared == FileType.HEIF) {
+                return heifImage(bytes, declared, focus);
+            }
+            return image(bytes, declared, focus, true);
         } catch (ImageRejectedException e) {
             return new Rejected(e.reason(), e.getMessage());
+        }
+    }
+
+    /**
+     * A HEIC or HEIF: libheif decodes its primary image (upright by its irot/imir transforms, its size checked against
+     * {@code MAX_SOURCE_PIXELS} before any HEVC data is decoded), libvips gets the pixels and the ICC profile as a
+     * lossless intermediate, and the variants are made from that as from any upload. Its EXIF orientation is not
+     * applied on top: in HEIF the transforms are the image's orientation (libheif's documentation; iPhones write both,
+     * agreeing), and the EXIF block is metadata, stripped with the rest.
+     */
+    private Image heifImage(NativeBytes source, FileType type, Recipe.Focus focus) throws ImageRejectedException {
+        if (heif.isEmpty()) {
+            throw new ImageRejectedException(RejectionReason.UNSUPPORTED_FORMAT,
+                    type.mimeType() + " needs the HEIC layer (HeicSupport=true), which this resizer does not have");
+        }
+        try (NativeBytes decoded = heif.get().decode(source, config.maxSourcePixels(), vips::losslessCopy)) {
+            return image(decoded, type, focus, false);
+        } catch (Failure e) {
+            throw new ImageRejectedException(RejectionReason.CORRUPT, "the decoded " + type.mimeType() + " cannot be read: " + e.getMessage());
         }
     }
 
@@ -117,12 +157,18 @@ public final class ImagePipeline {
         }
     }
 
-    private Image image(NativeBytes source, FileType type, Recipe.Focus focus) throws ImageRejectedException {
-        HeaderReader.Size declared = HeaderReader.read(source.view(), type).orElseThrow(() ->
-                new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header"));
-        if (declared.width() * declared.height() > config.maxSourcePixels()) {
-            throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, declared.width() + "x" + declared.height()
-                    + " is more than " + config.maxSourcePixels() + " pixels");
+    /**
+     * Variants of {@code source}, an upload of {@code type}; {@code checkHeader} false for a HEIF's decoded intermediate,
+     * whose size libheif has already checked.
+     */
+    private Image image(NativeBytes source, FileType type, Recipe.Focus focus, boolean checkHeader) throws ImageRejectedException {
+        if (checkHeader) {
+            HeaderReader.Size declared = HeaderReader.read(source.view(), type).orElseThrow(() ->
+                    new ImageRejectedException(RejectionReason.CORRUPT, "unreadable " + type.mimeType() + " header"));
+            if (declared.width() * declared.height() > config.maxSourcePixels()) {
+                throw new ImageRejectedException(RejectionReason.TOO_MANY_PIXELS, declared.width() + "x" + declared.height()
+                        + " is more than " + config.maxSourcePixels() + " pixels");
+            }
         }
         try {
             Header header = header(source, type);

@@ -65,6 +65,13 @@ public final class NativeBytes implements AutoCloseable {
         return target;
     }
 
+    /** A native copy of bytes a native library made (a decoded HEIF's intermediate), before that library frees them. */
+    static NativeBytes copyOf(MemorySegment data) {
+        NativeBytes target = new NativeBytes(data.byteSize());
+        MemorySegment.copy(data, 0, target.bytes, 0, data.byteSize());
+        return target;
+    }
+
     public long length() {
         return length;
     }

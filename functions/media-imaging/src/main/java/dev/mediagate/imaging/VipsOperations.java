@@ -35,6 +35,8 @@ final class VipsOperations {
             "entropy", INTERESTING_ENTROPY, "attention", INTERESTING_ATTENTION);
     static final int FAIL_ON_TRUNCATED = 1;
     static final int KEEP_NONE = 0;
+    static final int KEEP_ICC = 8;
+    static final int TIFF_COMPRESSION_NONE = 0;
     static final int HEIF_COMPRESSION_AV1 = 4;
     static final int ACCESS_SEQUENTIAL = 1;
     static final int FORMAT_UCHAR = 0;
@@ -94,6 +96,8 @@ final class VipsOperations {
     private final VipsFunction arrayJoin;
     private final VipsFunction setInt;
     private final Map<Format, VipsFunction> savers;
+    private final VipsFunction setBlobCopy;
+    private final VipsFunction tiffSave;
 
     VipsOperations(Libvips library) {
         Optional<MemoryLayout> integer = Optional.of(JAVA_INT);
@@ -135,6 +139,9 @@ final class VipsOperations {
         pageHeight = VipsFunction.plain(library, "vips_image_get_page_height", integer, ADDRESS);
         arrayJoin = VipsFunction.variadic(library, "vips_arrayjoin", "arrayjoin", JAVA_INT, List.of(ADDRESS, ADDRESS, JAVA_INT), ACROSS);
         setInt = VipsFunction.plain(library, "vips_image_set_int", Optional.empty(), ADDRESS, ADDRESS, JAVA_INT);
+        setBlobCopy = VipsFunction.plain(library, "vips_image_set_blob_copy", Optional.empty(), ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
+        tiffSave = VipsFunction.variadic(library, "vips_tiffsave_buffer", "tiffsave_buffer", JAVA_INT, SAVE_TO_BUFFER,
+                KEEP, COMPRESSION);
         requireEnum(library, "vips_interesting_get_type", INTERESTING_NICKS);
         savers = Map.of(
                 Format.JPEG, VipsFunction.variadic(library, "vips_jpegsave_buffer", "jpegsave_buffer", JAVA_INT, SAVE_TO_BUFFER,
@@ -176,7 +183,7 @@ final class VipsOperations {
     List<VipsFunction> functions() {
         List<VipsFunction> all = new java.util.ArrayList<>(List.of(errorBuffer, errorClear, newFromBuffer, newFromMemory,
                 thumbnailBuffer, thumbnailImage, copyMemory, unref, gFree, width, height, bands, pages, orientation, hasAlpha,
-                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, colourspace, format, writeToMemory, extractArea, typeOf, arrayInt, pageHeight, arrayJoin, setInt));
+                interpretation, maxAlpha, extractBand, min, flatten, arrayDouble, areaUnref, colourspace, format, writeToMemory, extractArea, typeOf, arrayInt, pageHeight, arrayJoin, setInt, setBlobCopy, tiffSave));
         all.addAll(savers.values());
         return all;
     }
@@ -471,6 +478,43 @@ final class VipsOperations {
                 throw new Failure(takeError(arena));
             }
             return new Image(image);
+        });
+    }
+
+    /**
+     * A decoded HEIF's pixels (8-bit, rows packed) with its ICC profile, as an uncompressed TIFF in native memory: the
+     * rest of the pipeline reads it as it reads any upload (colour-managed from that profile, no orientation tag, no
+     * other metadata), so a HEIC's variants are made exactly as a JPEG's are.
+     */
+    NativeBytes losslessCopy(Libheif.Picture picture) throws Failure {
+        return inArena(arena -> {
+            MemorySegment image = newFromMemory.call(arena).pointer(picture.pixels()).size(picture.pixels().byteSize())
+                    .integer(picture.width()).integer(picture.height()).integer(picture.bands()).integer(FORMAT_UCHAR).invokePointer();
+            if (image.equals(MemorySegment.NULL)) {
+                throw new Failure(takeError(arena));
+            }
+            try (Image pixels = new Image(image)) {
+                byte[] icc = picture.iccProfile();
+                if (icc.length > 0) {
+                    MemorySegment profile = arena.allocate(icc.length);
+                    MemorySegment.copy(icc, 0, profile, JAVA_BYTE, 0, icc.length);
+                    setBlobCopy.call(arena).pointer(image).pointer(arena.allocateFrom("icc-profile-data")).pointer(profile)
+                            .size(icc.length).invokeVoid();
+                }
+                MemorySegment buffer = arena.allocate(ADDRESS);
+                MemorySegment length = arena.allocate(JAVA_LONG);
+                int status = tiffSave.call(arena).pointer(pixels.pointer).pointer(buffer).pointer(length)
+                        .option(KEEP.of(KEEP_ICC)).option(COMPRESSION.of(TIFF_COMPRESSION_NONE)).invokeInt();
+                if (status != 0) {
+                    throw new Failure(takeError(arena));
+                }
+                MemorySegment bytes = buffer.get(ADDRESS, 0);
+                try {
+                    return NativeBytes.copyOf(bytes.reinterpret(length.get(JAVA_LONG, 0)));
+                } finally {
+                    gFree.call(arena).pointer(bytes).invokeVoid();
+                }
+            }
         });
     }
 

@@ -51,7 +51,10 @@ class UploadValidationTest {
         assertThat(response.body().get("title").asText()).isEqualTo("Invalid request");
     }
 
-    /** The resizer's libvips has no HEVC decoder (docs/image-variants.md): an iPhone's HEIC is refused up front. */
+    /**
+     * HEIC is opt-in (HeicSupport, docs/image-variants.md): without it image/heic is not an allowed type, and an iPhone's
+     * HEIC is refused up front, naming the types that are.
+     */
     @Test
     void refusesHeicNamingTheTypesThatAreSupported() {
         ApiResponse response = invoke(withBody(UPLOAD, "{\"filename\":\"IMG_0001.HEIC\",\"contentType\":\"image/heic\",\"size\":10}"));

@@ -10,7 +10,11 @@ public enum FileType {
     PNG("image/png", "png", true),
     WEBP("image/webp", "webp", true),
     GIF("image/gif", "gif", true),
-    PDF("application/pdf", "pdf", false);
+    PDF("application/pdf", "pdf", false),
+    /** HEVC-coded HEIF (iPhone photos); decoded only with the HEIC layer (HeicSupport). */
+    HEIC("image/heic", "heic", true),
+    /** Any other HEIF, also read through the HEIC layer's libheif. */
+    HEIF("image/heif", "heif", true);
 
     private final String mimeType;
     private final String extension;

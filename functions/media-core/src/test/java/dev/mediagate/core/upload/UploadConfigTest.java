@@ -18,7 +18,8 @@ class UploadConfigTest {
     void usesTheContractDefaults() {
         UploadConfig config = UploadConfig.from(settings(Map.of("MEDIA_BUCKET", "media-dev")));
 
-        assertThat(config.allowedContentTypes()).containsExactlyInAnyOrder(FileType.values());
+        // HEIC and HEIF are opt-in (HeicSupport): every other type mediagate verifies is allowed by default.
+        assertThat(config.allowedContentTypes()).containsExactlyInAnyOrder(FileType.JPEG, FileType.PNG, FileType.WEBP, FileType.GIF, FileType.PDF);
         assertThat(config.maxUploadBytes()).isEqualTo(26_214_400L);
         assertThat(config.uploadUrlTtl()).isEqualTo(Duration.ofMinutes(5));
     }

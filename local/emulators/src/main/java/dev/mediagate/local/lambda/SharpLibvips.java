@@ -107,7 +107,7 @@ public final class SharpLibvips {
         };
     }
 
-    private static Path cache() {
+    static Path cache() {
         String own = System.getenv("MEDIAGATE_CACHE");
         if (own != null && !own.isBlank()) {
             return Path.of(own);
@@ -117,7 +117,7 @@ public final class SharpLibvips {
     }
 
     /** The checkout: the first directory upwards from here that holds {@code template.yaml}. */
-    private static Path projectRoot() {
+    static Path projectRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("template.yaml")) && Files.isDirectory(dir.resolve("layers"))) {
                 return dir;
