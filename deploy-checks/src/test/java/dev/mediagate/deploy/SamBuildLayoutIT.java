@@ -73,6 +73,8 @@ class SamBuildLayoutIT {
                         .noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring") || jar.contains(".eventbridge-"));
                 case "CdnInvalidationFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains(".cloudfront-"))
                         .noneMatch(imaging).noneMatch(jar -> jar.contains("spring") || jar.contains(".eventbridge-"));
+                case "RepairSweepFunction" -> assertThat(jars).as(function).anyMatch(jar -> jar.contains(".sqs-"))
+                        .noneMatch(imaging).noneMatch(jar -> jar.contains(".cloudfront-") || jar.contains("spring") || jar.contains(".eventbridge-"));
                 default -> throw new AssertionError(function + ": say what its jar must and must not hold");
             }
         }

@@ -8,6 +8,7 @@ import dev.mediagate.local.apigateway.HttpRoute;
 import dev.mediagate.local.events.LocalEventRouter;
 import dev.mediagate.local.cdn.CdnOriginReads;
 import dev.mediagate.local.sam.SamTemplate;
+import dev.mediagate.repair.RepairSweepHandler;
 import dev.mediagate.resizer.ImageResizerHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,12 +93,106 @@ class TemplateTest {
     }
 
     @Test
+    void theRepairSweepReadsOnlyInventoryReportsManifestsAndOriginalsAndSendsOnlyToTheResizersQueue() {
+        List<String> grants = new ArrayList<>();
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        for (Map<String, Object> statement : IamPolicy.functionPolicy(template, "RepairSweepFunction")) {
+            assertThat(statement.get("Effect")).isEqualTo("Allow");
+            for (Object action : list(statement.get("Action"))) {
+                for (Object resource : list(statement.get("Resource"))) {
+                    grants.add(action + " " + template.resolve(resource));
+                    if (statement.containsKey("Condition")) {
+                        conditions.put(action + " " + template.resolve(resource), statement.get("Condition"));
+                    }
+                }
+            }
+        }
+        String media = "arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName"));
+        assertThat(grants).containsExactlyInAnyOrder(
+                "s3:GetObject ${InventoryBucket.Arn}/inventory/*",
+                "s3:GetObject ${InventoryBucket.Arn}/repair/*", "s3:PutObject ${InventoryBucket.Arn}/repair/*",
+                "s3:ListBucket ${InventoryBucket.Arn}",
+                "s3:GetObject " + media + "/variants/*", "s3:GetObject " + media + "/originals/*",
+                "s3:ListBucket " + media,
+                "sqs:SendMessage ${ResizerQueue.Arn}");
+        // The inventory bucket is listed under inventory/ only; the media bucket never (S3's existence check has no prefix).
+        assertThat(conditions).containsOnlyKeys("s3:ListBucket ${InventoryBucket.Arn}", "s3:ListBucket " + media);
+        assertThat(conditions.get("s3:ListBucket ${InventoryBucket.Arn}"))
+                .isEqualTo(Map.of("StringLikeIfExists", Map.of("s3:prefix", List.of("inventory/*"))));
+        assertThat(conditions.get("s3:ListBucket " + media)).isEqualTo(Map.of("Null", Map.of("s3:prefix", "true")));
+    }
+
+    /** Each request RepairSweepFunction's code makes (S3SweepStore, SqsRepairQueue) is allowed; its neighbours are not. */
+    @Test
+    void theRepairSweepMayMakeTheCallsItsCodeMakesAndNoOther() {
+        String media = "arn:aws:s3:::" + template.resolve(template.properties("MediaBucket").get("BucketName"));
+        String inventory = "${InventoryBucket.Arn}";
+        String reports = template.environment("RepairSweepFunction").get("INVENTORY_REPORTS_PREFIX");
+        String role = "${RepairSweepFunctionRole.Arn}";
+        Map<String, String> tls = Map.of("aws:SecureTransport", "true");
+        Map<String, String> listReports = Map.of("aws:SecureTransport", "true", "s3:prefix", reports);
+        java.util.function.BiFunction<String, String, IamPolicy.Decision> decide = (action, resource) -> IamPolicy.evaluate(
+                IamPolicy.functionPolicy(template, "RepairSweepFunction"), IamPolicy.bucketPolicy(template, media),
+                new IamPolicy.Request(role, action, resource, tls));
+        assertThat(IamPolicy.evaluate(IamPolicy.functionPolicy(template, "RepairSweepFunction"), List.of(),
+                new IamPolicy.Request(role, "s3:ListBucket", inventory, listReports))).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:ListBucket", inventory)).as("a cursor not written yet answers 404").isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", inventory + "/" + reports + "2026-12-02T01-00Z/manifest.json")).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", inventory + "/" + reports + "data/0b7d.csv.gz")).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", inventory + "/repair/cursor.json")).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:PutObject", inventory + "/repair/cursor.json")).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", media + "/variants/o/f/manifest.json")).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", media + "/originals/o/f")).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:ListBucket", media)).as("a missing manifest answers 404").isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("sqs:SendMessage", "${ResizerQueue.Arn}")).isEqualTo(IamPolicy.Decision.ALLOW);
+
+        assertThat(IamPolicy.evaluate(IamPolicy.functionPolicy(template, "RepairSweepFunction"), IamPolicy.bucketPolicy(template, media),
+                new IamPolicy.Request(role, "s3:ListBucket", media, Map.of("aws:SecureTransport", "true", "s3:prefix", "originals/"))))
+                .as("the media bucket is never listed").isNotEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:PutObject", inventory + "/" + reports + "2026-12-02T01-00Z/manifest.json")).isNotEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", inventory + "/batch-reports/job.csv")).isNotEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", media + "/public/o/f/thumb.jpg")).isNotEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:GetObject", media + "/shares/tokens/x.json")).isNotEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("s3:PutObject", media + "/variants/o/f/manifest.json")).isNotEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(decide.apply("sqs:SendMessage", "${ResizerFailureQueue.Arn}")).isNotEqualTo(IamPolicy.Decision.ALLOW);
+    }
+
+    @Test
+    void theRepairSweepRunsOnAScheduleReadsTheInventoryOfOriginalsAndHasTheContractsReconcileDelay() {
+        Map<String, Object> events = map(template.properties("RepairSweepFunction").get("Events"));
+        assertThat(events.values()).singleElement().satisfies(event -> {
+            assertThat(map(event).get("Type")).isEqualTo("Schedule");
+            assertThat(template.resolve(map(map(event).get("Properties")).get("Schedule"))).isEqualTo("rate(1 hour)");
+        });
+        Map<String, String> environment = template.environment("RepairSweepFunction");
+        // S3 Inventory writes under {Destination Prefix}/{source bucket}/{Id}/: the sweep's prefix is that of the
+        // configuration that lists originals/ with their last-modified dates, in CSV.
+        Map<String, Object> inventory = list(template.evaluate(template.properties("MediaBucket").get("InventoryConfigurations")))
+                .stream().map(c -> map(c)).filter(c -> "originals/".equals(c.get("Prefix"))).findFirst().orElseThrow();
+        Map<String, Object> destination = map(inventory.get("Destination"));
+        assertThat(destination.get("Format")).isEqualTo("CSV");
+        assertThat(destination.get("BucketArn")).isEqualTo("${InventoryBucket.Arn}");
+        assertThat(list(inventory.get("OptionalFields"))).contains("LastModifiedDate");
+        assertThat(environment).containsEntry("INVENTORY_REPORTS_PREFIX", destination.get("Prefix") + "/"
+                + template.resolve(template.properties("MediaBucket").get("BucketName")) + "/" + inventory.get("Id") + "/");
+        assertThat(template.properties("RepairSweepFunction").get("Environment").toString())
+                .contains("INVENTORY_BUCKET={Ref=InventoryBucket}").contains("RESIZER_QUEUE_URL={Ref=ResizerQueue}")
+                .contains("RECONCILE_AFTER_MINUTES={Ref=ReconcileAfterMinutes}");
+        Map<String, Object> parameter = map(map(template.root().get("Parameters")).get("ReconcileAfterMinutes"));
+        assertThat(((Number) parameter.get("Default")).longValue()).as("the contract's default").isEqualTo(60);
+        assertThat(((Number) parameter.get("MinValue")).longValue()).isEqualTo(RepairSweepHandler.MIN_RECONCILE_AFTER_MINUTES);
+        assertThat(((Number) parameter.get("MaxValue")).longValue()).isEqualTo(RepairSweepHandler.MAX_RECONCILE_AFTER_MINUTES);
+    }
+
+    @Test
     void onlyThePresigningApiRoleMayPutObjectsUnderOriginals() {
         Map<String, List<String>> allowedOnOriginals = Map.of(
                 "MediaApiFunction", List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
                         "s3:AbortMultipartUpload"),
                 "ImageResizerFunction", List.of("s3:GetObject", "s3:PutObjectTagging"),
-                "EventPublisherFunction", List.of("s3:GetObject"));
+                "EventPublisherFunction", List.of("s3:GetObject"),
+                // HEADs of originals whose manifest is missing.
+                "RepairSweepFunction", List.of("s3:GetObject"));
         for (String function : template.logicalIdsOfType("AWS::Serverless::Function")) {
             for (Map<String, Object> statement : s3Statements(function)) {
                 boolean onOriginals = list(statement.get("Resource")).stream()

@@ -16,6 +16,7 @@ import dev.mediagate.local.lambda.FunctionHost;
 import dev.mediagate.local.lambda.OnFailureRecords;
 import dev.mediagate.local.lambda.HeicLayer;
 import dev.mediagate.local.lambda.SharpLibvips;
+import dev.mediagate.local.s3.LocalInventory;
 import dev.mediagate.local.s3.LocalS3Server;
 import dev.mediagate.local.s3.NotificationRule;
 import dev.mediagate.local.s3.NotifyingBlobStore;
@@ -53,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     public static final int INSTANCES_PER_FUNCTION = 4;
     /** The queue the API sends CDN invalidations to (template.yaml), drained by CdnInvalidationFunction. */
     static final String CDN_INVALIDATION_QUEUE = "CdnInvalidationQueue";
+    /** The queue S3 notifies of new originals, which the API's reprocessing and the repair sweep fill too. */
     static final String RESIZER_QUEUE = "ResizerQueue";
 
     private final LocalS3Server s3;
@@ -66,6 +68,7 @@ public final class LocalStack implements AutoCloseable {
     private final Optional<LocalWebhookQueue> webhooks;
     private final List<LocalSqsQueue> queues;
     private final Optional<LocalMalwareProtection> malwareProtection;
+    private final Optional<LocalRepairSweep> repair;
 
     /**
      * Where the stack keeps its data, its ports (0 picks a free one), its template and its webhook receiver; whether a
@@ -106,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(LocalS3Server s3, AsyncInvoker invoker, ApiGateway api, CdnEdge cdn, String bucket, FunctionHost functions,
             LocalAwsEndpoint aws, LocalEventRouter events, Optional<LocalWebhookQueue> webhooks, List<LocalSqsQueue> queues,
-            Optional<LocalMalwareProtection> malwareProtection) {
+            Optional<LocalMalwareProtection> malwareProtection, Optional<LocalRepairSweep> repair) {
         this.s3 = s3;
         this.invoker = invoker;
         this.api = api;
@@ -118,6 +121,7 @@ public final class LocalStack implements AutoCloseable {
         this.webhooks = webhooks;
         this.queues = queues;
         this.malwareProtection = malwareProtection;
+        this.repair = repair;
     }
 
     /** Starts every part; {@code retryDelay} is the first of the async and webhook retry delays. */
@@ -213,15 +217,29 @@ public final class LocalStack implements AutoCloseable {
                 }, (createdIn, key, eTag) -> malwareProtection.ifPresent(scanner -> scanner.objectCreated(createdIn, key, eTag))));
         s3.ensureBucket(bucket);
         cdn.objectTags(key -> objectTags.of(bucket, key));
+        // S3 Inventory's reports (and the repair sweep's cursor) go to the inventory bucket, as in AWS.
+        LocalInventory inventory = LocalInventory.from(template, bucket);
+        inventory.destinationBuckets().forEach(s3::ensureBucket);
         String cdnBaseUrl = "http://127.0.0.1:" + cdn.port();
         Map<String, String> overrides = new LinkedHashMap<>(overrides(s3, cdnBaseUrl, LocalKeys.privateKeyFile(keys, "cloudfront")));
         overrides.putAll(eventOverrides(aws.url(), webhookSecret));
         // The layer's libvips in Lambda; here the same pinned package for this machine, fetched once into the cache.
         overrides.put("LIBVIPS_PATH", SharpLibvips.library().toString());
         overrides.putAll(heicLayer(template));
+        if (template.exists(LocalRepairSweep.FUNCTION)) {
+            // The sweep reads the local inventory bucket; its repairs go to the resizer's local queue (RESIZER_QUEUE_URL).
+            overrides.put("INVENTORY_BUCKET", template.resolve(template.properties("InventoryBucket").get("BucketName")));
+        }
         overrides.putAll(options.functionSettings());
         functions.configure(overrides);
         functions.initialiseAll();
+        Optional<LocalRepairSweep> repair = template.exists(LocalRepairSweep.FUNCTION)
+                ? Optional.of(new LocalRepairSweep(template, functions, inventory, s3.client())) : Optional.empty();
+        repair.ifPresent(sweep -> api.repairWith(sweep::runNow));
+        LocalSqsQueue resizerQueue = queues.get(RESIZER_QUEUE);
+        if (resizerQueue != null) {
+            api.redriveWith(() -> "{\"queue\":\"" + RESIZER_QUEUE + "\",\"moved\":" + resizerQueue.redriveDeadLetters() + "}");
+        }
         String issuer = template.parameterValue("JwtIssuer").orElse("https://auth.example.com/");
         List<String> audiences = List.of(template.parameterValue("JwtAudience").orElse("mediagate").split(","));
         Map<String, Object> config = new LinkedHashMap<>();
@@ -240,8 +258,9 @@ public final class LocalStack implements AutoCloseable {
         malwareProtection.ifPresent(scanner -> scanner.start(s3.client(), (queueId, body) -> queues.get(queueId).send(body)));
         invoker.resume();
         webhooks.ifPresent(LocalWebhookQueue::resume);
+        repair.ifPresent(LocalRepairSweep::start);
         return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks, List.copyOf(queues.values()),
-                malwareProtection);
+                malwareProtection, repair);
     }
 
     /** The event functions' view: the bus and queue stand-ins, the webhook secret's file instead of its ARN. */
@@ -318,6 +337,21 @@ public final class LocalStack implements AutoCloseable {
         return functions.handlers(logicalId);
     }
 
+    /** One run of the repair sweep now (a fresh inventory report first); what the function returned. */
+    public String repairSweep() {
+        return repair.orElseThrow(() -> new IllegalStateException("template.yaml has no " + LocalRepairSweep.FUNCTION)).runNow();
+    }
+
+    /**
+     * The resizer's failure queue redriven, as {@code aws sqs start-message-move-task --source-arn <ResizerFailureQueueArn>}
+     * does in AWS: its dead letters ({@code DIR/dlq/}) back on {@code ResizerQueue}. Returns how many moved.
+     */
+    public int redriveResizerFailures() {
+        return queues.stream().filter(queue -> queue.config().queueId().equals(RESIZER_QUEUE)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("template.yaml has no " + RESIZER_QUEUE))
+                .redriveDeadLetters();
+    }
+
     /** S3 events, queued messages, invocations and webhook deliveries not yet handled or dead-lettered. */
     public int pendingWork() {
         return invoker.pending() + webhooks.map(LocalWebhookQueue::pending).orElse(0)
@@ -326,6 +360,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        repair.ifPresent(LocalRepairSweep::close);
         api.close();
         cdn.close();
         malwareProtection.ifPresent(LocalMalwareProtection::close);

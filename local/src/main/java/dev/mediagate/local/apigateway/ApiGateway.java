@@ -67,6 +67,16 @@ public final class ApiGateway implements AutoCloseable {
         return variables;
     }
 
+    /** What {@code POST /_local/redrive} runs: the resizer's failure queue back on its queue. */
+    public void redriveWith(java.util.function.Supplier<String> redrive) {
+        devRoutes.redriveWith(redrive);
+    }
+
+    /** What {@code POST /_local/repair} runs: the repair sweep, now. */
+    public void repairWith(java.util.function.Supplier<String> sweep) {
+        devRoutes.repairWith(sweep);
+    }
+
     public void start(DevTokens devTokens, Map<String, Object> localConfig, java.util.function.Supplier<List<JsonNode>> recentEvents) {
         this.tokens = devTokens;
         devRoutes.start(devTokens, localConfig, recentEvents);

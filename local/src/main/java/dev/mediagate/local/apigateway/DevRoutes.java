@@ -26,11 +26,21 @@ final class DevRoutes {
     private final Map<String, Object> config = new LinkedHashMap<>();
     private DevTokens tokens;
     private Supplier<List<JsonNode>> recentEvents = List::of;
+    private Supplier<String> repairSweep;
+    private Supplier<String> redrive;
 
     void start(DevTokens devTokens, Map<String, Object> localConfig, Supplier<List<JsonNode>> recentEvents) {
         this.tokens = devTokens;
         this.recentEvents = recentEvents;
         config.putAll(localConfig);
+    }
+
+    void repairWith(Supplier<String> sweep) {
+        this.repairSweep = sweep;
+    }
+
+    void redriveWith(Supplier<String> redrive) {
+        this.redrive = redrive;
     }
 
     boolean serves(String method, String path) {
@@ -39,13 +49,13 @@ final class DevRoutes {
 
     void handle(HttpExchange exchange, String method, String path) throws IOException {
         if (path.startsWith("/_local/")) {
-            local(exchange, path);
+            local(exchange, method, path);
         } else {
             devFile(exchange, path);
         }
     }
 
-    private void local(HttpExchange exchange, String path) throws IOException {
+    private void local(HttpExchange exchange, String method, String path) throws IOException {
         if (path.equals("/_local/token")) {
             Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
             String subject = query.getOrDefault("sub", "");
@@ -62,6 +72,22 @@ final class DevRoutes {
                     JSON.writeValueAsBytes(Map.of("token", tokens.mint(subject, scope))));
         } else if (path.equals("/_local/config")) {
             HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(config));
+        } else if (path.equals("/_local/repair") && repairSweep != null) {
+            // The repair sweep now, instead of at its next scheduled run: what the function returned.
+            if (!"POST".equals(method)) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/repair runs the repair sweep");
+                return;
+            }
+            HttpExchanges.send(exchange, 200, "application/json", repairSweep.get().getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/_local/redrive") && redrive != null) {
+            // The resizer's failure queue back on its queue, as StartMessageMoveTask without a destination.
+            if (!"POST".equals(method)) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/redrive redrives the resizer's failure queue");
+                return;
+            }
+            HttpExchanges.send(exchange, 200, "application/json", redrive.get().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/_local/events")) {
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(recentEvents.get()));

@@ -17,7 +17,9 @@ public final class CommandLine {
             usage: java -jar local/target/mediagate-local.jar [--data-dir DIR] [--api-port 3000] [--s3-port 9000] [--cdn-port 9100] [--webhook-url URL] [--template template.yaml]
                                                              [--parameter-overrides "Name=Value ..."]
                    java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]
-                   java -jar local/target/mediagate-local.jar reprocess [--stale | --all] [--owner OWNER] [--data-dir DIR] [--parameter-overrides "Name=Value ..."]""";
+                   java -jar local/target/mediagate-local.jar reprocess [--stale | --all] [--owner OWNER] [--data-dir DIR] [--parameter-overrides "Name=Value ..."]
+                   java -jar local/target/mediagate-local.jar repair [--api-port 3000]    (the running stack's repair sweep, now)
+                   java -jar local/target/mediagate-local.jar redrive [--api-port 3000]   (the running stack's resizer failure queue, back on its queue)""";
 
     private CommandLine() {
     }
@@ -135,7 +137,7 @@ public final class CommandLine {
         return value;
     }
 
-    private static int port(String option, String value) {
+    static int port(String option, String value) {
         try {
             int port = Integer.parseInt(required(option, value));
             if (port >= 0 && port <= 65535) {

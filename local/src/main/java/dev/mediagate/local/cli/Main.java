@@ -24,6 +24,9 @@ public final class Main {
             if (!arguments.isEmpty() && arguments.get(0).equals("reprocess")) {
                 System.exit(reprocess(arguments.subList(1, arguments.size())));
             }
+            if (!arguments.isEmpty() && (arguments.get(0).equals("repair") || arguments.get(0).equals("redrive"))) {
+                System.exit(askTheRunningStack(arguments.get(0), arguments.subList(1, arguments.size())));
+            }
             if (arguments.contains("--help") || arguments.contains("-h")) {
                 System.out.println(CommandLine.USAGE);
                 return;
@@ -69,6 +72,38 @@ public final class Main {
                 reprocess.owner(), reprocess.options());
         System.out.println(summary.line());
         return summary.failed() == 0 ? 0 : 1;
+    }
+
+    /**
+     * {@code repair [--api-port PORT]}: the running stack's repair sweep, now rather than at its next scheduled run
+     * ({@code POST /_local/repair}); prints what the function returned. {@code redrive [--api-port PORT]}: the resizer's
+     * failure queue ({@code DIR/dlq/}) back on its queue ({@code POST /_local/redrive}). The stack must be running: both
+     * send to its resizer queue.
+     */
+    public static int askTheRunningStack(String command, List<String> args) throws Exception {
+        int port = 3000;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--api-port") && i + 1 < args.size()) {
+                port = CommandLine.port("--api-port", args.get(++i));
+            } else {
+                throw new IllegalArgumentException(command + " takes --api-port PORT only (the running stack's API port), not " + args.get(i));
+            }
+        }
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/_local/" + command))
+                .timeout(Duration.ofMinutes(15)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        java.net.http.HttpResponse<String> response;
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            System.err.println("no local stack answers on 127.0.0.1:" + port + ": start it first (java -jar mediagate-local.jar), or name its --api-port");
+            return 1;
+        }
+        if (response.statusCode() != 200) {
+            System.err.println("the stack did not run " + command + ": HTTP " + response.statusCode() + " " + response.body());
+            return 1;
+        }
+        System.out.println(response.body());
+        return 0;
     }
 
     /** {@code invoke <LogicalId> --event FILE [options]}, as {@code sam local invoke}; 0 once the result is printed. */

@@ -269,6 +269,33 @@ public final class LocalSqsQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * SQS's {@code StartMessageMoveTask} without a destination, locally: every dead letter this queue moved to
+     * {@code DIR/dlq/} is sent to it again (a new message, received from its first attempt), then its record removed.
+     * Returns how many moved.
+     */
+    public int redriveDeadLetters() {
+        if (!Files.isDirectory(deadLetters)) {
+            return 0;
+        }
+        String mine = config.functionId() + "-" + config.queueId() + "-";
+        int moved = 0;
+        try (Stream<Path> files = Files.list(deadLetters)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(mine) && f.toString().endsWith(".json"))
+                    .sorted().toList()) {
+                send(JSON.readTree(file.toFile()).path("body").asText());
+                Files.delete(file);
+                moved++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (moved > 0) {
+            LocalLog.line("sqs", config.queueId() + ": " + moved + " dead letter(s) redriven from " + deadLetters);
+        }
+        return moved;
+    }
+
     /** SQS's redrive: the message, its attributes and body, kept in {@code DIR/dlq/} for an operator. */
     private void deadLetter(Message message) {
         try {
