@@ -204,6 +204,16 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                         .addKeyValue("threats", result.threats()).log("malware scan result");
                 yield process(original, new ArrayList<>(), receiveCount >= maxReceiveCount - 1, result.rejection(malwareScanFailOpen)) == null;
             }
+            case ResizerWork.Repair repair -> {
+                // As a new original's, with the same receives; a file processed since the sweep looked is skipped.
+                repair.objects().forEach(object -> log.atInfo().addKeyValue("key", object.key())
+                        .log("the repair sweep found no manifest: processed as a new original"));
+                if (receiveCount >= maxReceiveCount) {
+                    announceGivingUp(repair.objects(), receiveCount);
+                    yield false;
+                }
+                yield process(repair.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1, Optional.empty()) == null;
+            }
         };
     }
 

@@ -31,6 +31,22 @@ sealed interface ResizerWork {
     record MalwareScanned(MalwareScanResult result) implements ResizerWork {
     }
 
+    /**
+     * Originals the repair sweep (RepairSweepFunction) found still without a manifest {@code RECONCILE_AFTER_MINUTES}
+     * after they landed: their notification was lost, or their message aged out of the failure queue. The sweep sends
+     * them in the shape of S3's notification with {@code eventSource} {@value #REPAIR_SOURCE}; they are processed as new
+     * originals, and one processed meanwhile is skipped ({@code already processed}).
+     */
+    record Repair(List<S3Notifications.S3Object> objects) implements ResizerWork {
+
+        public Repair {
+            objects = List.copyOf(objects);
+        }
+    }
+
+    /** The {@code eventSource} of the repair sweep's records (S3's own are {@code aws:s3}). */
+    String REPAIR_SOURCE = "mediagate:repair";
+
     /** @throws IllegalArgumentException when the body is no work the resizer knows (the message says why, without the body) */
     static ResizerWork parse(String body) {
         com.fasterxml.jackson.databind.JsonNode root = null;
@@ -43,6 +59,9 @@ sealed interface ResizerWork {
             return new MalwareScanned(MalwareScanResult.from(root));
         }
         S3Notifications.Notification notification = S3Notifications.parse(body);
-        return notification.isTestEvent() ? new S3TestEvent() : new NewOriginals(notification.objects());
+        if (notification.isTestEvent()) {
+            return new S3TestEvent();
+        }
+        return notification.fromRepairSweep() ? new Repair(notification.objects()) : new NewOriginals(notification.objects());
     }
 }

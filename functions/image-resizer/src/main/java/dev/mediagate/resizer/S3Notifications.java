@@ -25,7 +25,11 @@ final class S3Notifications {
     record S3Object(String bucket, String key) {
     }
 
-    record Notification(boolean isTestEvent, List<S3Object> objects) {
+    record Notification(boolean isTestEvent, List<S3Object> objects, boolean fromRepairSweep) {
+
+        Notification(boolean isTestEvent, List<S3Object> objects) {
+            this(isTestEvent, objects, false);
+        }
     }
 
     /** @throws IllegalArgumentException when the body is neither (the message says why, without the body) */
@@ -47,7 +51,9 @@ final class S3Notifications {
             throw new IllegalArgumentException("the body has no Records array");
         }
         List<S3Object> objects = new ArrayList<>();
+        boolean fromRepairSweep = !records.isEmpty();
         for (JsonNode record : records) {
+            fromRepairSweep &= ResizerWork.REPAIR_SOURCE.equals(record.path("eventSource").asText());
             String bucket = record.at("/s3/bucket/name").asText("");
             String key = record.at("/s3/object/key").asText("");
             if (bucket.isEmpty() || key.isEmpty()) {
@@ -56,6 +62,6 @@ final class S3Notifications {
             // As the Java events library's getUrlDecodedKey: S3 encodes keys as form data (a space is '+').
             objects.add(new S3Object(bucket, URLDecoder.decode(key, StandardCharsets.UTF_8)));
         }
-        return new Notification(false, List.copyOf(objects));
+        return new Notification(false, List.copyOf(objects), fromRepairSweep);
     }
 }

@@ -110,6 +110,17 @@ class RepairSweepHandlerTest {
                 .hasMessageContaining("INVENTORY_REPORTS_PREFIX");
     }
 
+    /** The message the sweep sends is, byte for byte, the one the resizer's test replays (events/sqs-repair-no-manifest.json). */
+    @Test
+    void theRepairMessageIsTheOneTheResizersFixtureHolds() throws Exception {
+        JsonNode fixture = JSON.readTree(Files.readString(eventsDir().resolve("sqs-repair-no-manifest.json")));
+        Clock at = Clock.fixed(Instant.parse("2026-12-02T17:00:02.114Z"), ZoneOffset.UTC);
+
+        String body = SqsRepairQueue.body(LocalS3.BUCKET, "originals/ksbadydqkpcosn4zkgtwasmyjuchops2/0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d", at);
+
+        assertThat(body).isEqualTo(fixture.path("Records").path(0).path("body").asText());
+    }
+
     @Test
     void aTimeThatIsNoInstantIsRefused() {
         assertThatThrownBy(() -> RepairSweepHandler.scheduledTime(Map.of("time", "yesterday")))
