@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
  *
  * <p>The window runs from where the previous report's window ended, minus {@link #OVERLAP}, to the report's scan start or
  * {@code RECONCILE_AFTER_MINUTES} ago, whichever is earlier. The overlap is there because an inventory list is
- * eventually consistent ("a list might not include recently added or deleted objects", S3 User Guide, "Cataloging and
- * analyzing your data with S3 Inventory"): an original one report missed appears in the next one with its own, older,
- * landing time. Each original thus gets its manifest checked about three times, never before it is
+ * eventually consistent: it may miss objects added shortly before it was made (S3 User Guide, "Cataloging and analyzing
+ * your data with S3 Inventory", on inventory consistency): an original one report missed appears in the next one with
+ * its own, older, landing time. Each original thus gets its manifest checked about three times, never before it is
  * {@code RECONCILE_AFTER_MINUTES} old.
  *
  * <p>An original without a manifest (and still there) is queued for the resizer again; the resizer skips a file whose
