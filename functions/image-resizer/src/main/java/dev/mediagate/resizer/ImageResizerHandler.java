@@ -77,9 +77,20 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         this(new MediaProcessor(new S3MediaBucket(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket()),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
                 ImagePipeline.from(settings), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
-                EventBus.from(settings), MediaProcessor.Checkpoints.NONE, VariantWrites.inFlight(settings)),
+                EventBus.from(settings), MediaProcessor.Checkpoints.NONE, VariantWrites.inFlight(settings)).waitingForMalwareVerdicts(scansForMalware(settings)),
                 (int) settings.longInRange("MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
                 settings.bool("MALWARE_SCAN_FAIL_OPEN", false));
+    }
+
+    /** MALWARE_SCANNING [off]: {@code guardduty} when GuardDuty's verdicts start the resizer (template MalwareScanning). */
+    static boolean scansForMalware(Settings settings) {
+        String scanning = settings.string("MALWARE_SCANNING", "off");
+        return switch (scanning) {
+            case "off" -> false;
+            case "guardduty" -> true;
+            default -> throw new dev.mediagate.core.config.ConfigurationException("MALWARE_SCANNING",
+                    "must be off or guardduty, got '" + scanning + "'");
+        };
     }
 
     ImageResizerHandler(MediaProcessor processor) {
@@ -191,7 +202,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                     announceGivingUp(originals.objects(), receiveCount);
                     yield false;
                 }
-                yield process(originals.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1, Optional.empty()) == null;
+                yield process(originals.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1, null) == null;
             }
             case ResizerWork.MalwareScanned scanned -> {
                 MalwareScanResult result = scanned.result();
@@ -236,7 +247,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 .map(record -> new S3Notifications.S3Object(record.getS3().getBucket().getName(), record.getS3().getObject().getUrlDecodedKey()))
                 .toList();
         List<ProcessingResult> results = new ArrayList<>();
-        RuntimeException failure = process(objects, results, false, Optional.empty());
+        RuntimeException failure = process(objects, results, false, null);
         if (failure != null) {
             throw failure;
         }
@@ -251,6 +262,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
      * Every object in turn; the first transient failure is returned (null when there was none) after the others ran. On
      * the last attempt a transient failure is final too: announced with its reason, not returned.
      */
+    /** {@code scanRejection}: null without a malware scan's verdict, else what the verdict makes of the file. */
     private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results, boolean lastAttempt,
             Optional<RejectionReason> scanRejection) {
         RuntimeException failure = null;

@@ -80,6 +80,12 @@ final class MediaProcessor implements Reprocessing {
     private final Metrics metrics;
     private final EventSink events;
     private final Checkpoints checkpoints;
+    /**
+     * MALWARE_SCANNING=guardduty: a file is first processed on GuardDuty's verdict only. Set once at init, before any
+     * run; a run without a verdict (an S3 notification, a reprocessing of a file never processed) leaves such a file
+     * alone, so nothing the scan has not judged is ever processed.
+     */
+    private boolean waitsForMalwareVerdicts;
 
     MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
             EventSink events) {
@@ -110,20 +116,31 @@ final class MediaProcessor implements Reprocessing {
         this.checkpoints = checkpoints;
     }
 
+    /** With malware scanning on: a file without a manifest is processed on its scan's verdict only. */
+    MediaProcessor waitingForMalwareVerdicts(boolean waits) {
+        this.waitsForMalwareVerdicts = waits;
+        return this;
+    }
+
     /** Runs synthetic pictures through the image pipeline (before a SnapStart snapshot); no S3 call. */
     void prime() {
         pipeline.prime();
     }
 
     ProcessingResult process(String eventBucket, String key) {
-        return process(eventBucket, key, Optional.empty());
+        return process(eventBucket, key, null);
     }
 
     /**
-     * A new original; {@code scanRejection} is a malware scan's verdict that rejects it whatever its bytes (reason
-     * {@code malware} or {@code scan-failed}): its bytes are then never read, and no variant is made.
+     * A new original on its malware scan's verdict ({@code null}: no verdict, e.g. S3's notification without
+     * scanning): {@code scanRejection} rejects it whatever its bytes (reason {@code malware} or {@code scan-failed}):
+     * its bytes are then never read, and no variant is made.
      */
     ProcessingResult process(String eventBucket, String key, Optional<RejectionReason> scanRejection) {
+        boolean verdict = scanRejection != null;
+        if (scanRejection == null) {
+            scanRejection = Optional.empty();
+        }
         Optional<OriginalKey> original = MediaKeys.parseOriginal(key);
         if (original.isEmpty()) {
             return ProcessingResult.skipped(key, "not an originals/{owner}/{fileId} key");
@@ -140,6 +157,9 @@ final class MediaProcessor implements Reprocessing {
         Optional<Manifest.Stored> existing = bucket.manifest(file);
         if (existing.isPresent() && etag.equals(existing.get().manifest().source().etag())) {
             return ProcessingResult.skipped(key, "already processed");
+        }
+        if (!verdict && waitsForMalwareVerdicts && existing.isEmpty()) {
+            return ProcessingResult.skipped(key, "waiting for the malware scan's verdict");
         }
         if (bucket.isDeleted(file)) {
             return ProcessingResult.skipped(key, "the file was deleted");
@@ -219,6 +239,10 @@ final class MediaProcessor implements Reprocessing {
             return new Outcome(Kind.DELETED, key, null, null);
         }
         Optional<Manifest.Stored> existing = bucket.manifest(file);
+        if (existing.isEmpty() && waitsForMalwareVerdicts) {
+            // Its first processing comes with GuardDuty's verdict, which has not arrived: a retry may find it done.
+            return new Outcome(Kind.RACED, "waiting for the malware scan's verdict", null, null);
+        }
         if (existing.isEmpty()) {
             ProcessingResult result = process(bucket.name(), key);
             return new Outcome(Kind.REPROCESSED, "never processed, processed now: " + result.outcome(), statusOf(result), null);

@@ -55,7 +55,8 @@ public class ReprocessHandler implements RequestStreamHandler {
                         ImageResizerHandler.MAX_IMAGE_BYTES_LIMIT),
                 ImagePipeline.from(settings), Clock.systemUTC(),
                 Metrics.toStandardOutput("reprocess"), EventBus.from(settings), MediaProcessor.Checkpoints.NONE,
-                VariantWrites.inFlight(settings)));
+                VariantWrites.inFlight(settings))
+                .waitingForMalwareVerdicts(ImageResizerHandler.scansForMalware(settings)));
     }
 
     ReprocessHandler(Reprocessing reprocessing) {
