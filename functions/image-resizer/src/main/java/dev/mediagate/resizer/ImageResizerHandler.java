@@ -223,7 +223,8 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                     announceGivingUp(repair.objects(), receiveCount);
                     yield false;
                 }
-                yield process(repair.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1, Optional.empty()) == null;
+                // No malware verdict (null): with scanning on, an original that never got one is left alone.
+                yield process(repair.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1, null) == null;
             }
         };
     }
