@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediagate.core.files.ReprocessMessage;
 import dev.mediagate.core.metrics.Metrics;
 import dev.mediagate.core.aws.S3EndpointConfig;
 import dev.mediagate.core.config.Settings;
@@ -226,7 +227,43 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 // No malware verdict (null): with scanning on, an original that never got one is left alone.
                 yield process(repair.objects(), new ArrayList<>(), receiveCount >= maxReceiveCount - 1, null) == null;
             }
+            case ResizerWork.Reprocess reprocess -> reprocess(reprocess.message(), receiveCount);
         };
+    }
+
+    /**
+     * One file made again on the API's request. The file keeps serving its current variants whatever happens here; a
+     * change of the file that came first ({@code PATCH}, another run) makes the message come back, to start from what
+     * it left; what no retry can change (no such original) is logged and dropped. On the last receive, as for a new
+     * original, an original that still has no manifest is announced as {@code file.failed}.
+     */
+    private boolean reprocess(ReprocessMessage message, int receiveCount) {
+        S3Notifications.S3Object object = new S3Notifications.S3Object(message.bucket(), message.key());
+        if (receiveCount >= maxReceiveCount) {
+            announceGivingUp(List.of(object), receiveCount);
+            return false;
+        }
+        try {
+            Reprocessing.Outcome outcome = processor.reprocess(message.bucket(), message.key(), message.force());
+            log.atInfo().addKeyValue("key", message.key()).addKeyValue("force", message.force()).addKeyValue("outcome", outcome.kind())
+                    .log("reprocess: {}", outcome.detail());
+            if (outcome.kind().isFailure()) {
+                log.atError().addKeyValue("key", message.key()).addKeyValue("outcome", outcome.kind()).log("reprocess request dropped");
+            }
+            return outcome.kind() != Reprocessing.Kind.RACED;
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e) && receiveCount < maxReceiveCount - 1) {
+                log.atError().addKeyValue("key", message.key()).setCause(e).log("reprocessing failed, the message will be received again");
+                return false;
+            }
+            log.atError().addKeyValue("key", message.key()).setCause(e).log("reprocessing failed for good");
+            if (Failures.isTransient(e)) {
+                processor.giveUp(message.bucket(), message.key(), e, Failures.reason(e));
+            } else {
+                processor.giveUp(message.bucket(), message.key(), e);
+            }
+            return true;
+        }
     }
 
     /** SQS's {@code ApproximateReceiveCount}: 1 on the first delivery. */

@@ -1,6 +1,8 @@
 package dev.mediagate.resizer;
 
+import dev.mediagate.core.files.ReprocessMessage;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What one message on the resizer's queue asks for. Today S3 sends every message: its one-off test message and
@@ -47,8 +49,19 @@ sealed interface ResizerWork {
     /** The {@code eventSource} of the repair sweep's records (S3's own are {@code aws:s3}). */
     String REPAIR_SOURCE = "mediagate:repair";
 
+    /**
+     * One file to make again ({@code POST …/reprocess}, a focus change): {@link MediaProcessor#reprocess}, which leaves a
+     * file whose manifest has today's recipe as it is unless the message forces it.
+     */
+    record Reprocess(ReprocessMessage message) implements ResizerWork {
+    }
+
     /** @throws IllegalArgumentException when the body is no work the resizer knows (the message says why, without the body) */
     static ResizerWork parse(String body) {
+        Optional<ReprocessMessage> reprocess = ReprocessMessage.parse(body);
+        if (reprocess.isPresent()) {
+            return new Reprocess(reprocess.get());
+        }
         com.fasterxml.jackson.databind.JsonNode root = null;
         try {
             root = JSON.readTree(body == null ? "" : body);

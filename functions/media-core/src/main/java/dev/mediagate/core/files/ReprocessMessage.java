@@ -44,6 +44,9 @@ public record ReprocessMessage(String bucket, String key, boolean force) {
      * when it is one but malformed.
      */
     public static Optional<ReprocessMessage> parse(String body) {
+        if (body == null) {
+            return Optional.empty();
+        }
         JsonNode root;
         try {
             root = JSON.readTree(body);
