@@ -32,11 +32,5 @@ export type LinkedFile = Schemas["LinkedFile"];
 export type MissingFile = Schemas["MissingFile"];
 export type Problem = Schemas["Problem"];
 
-/**
- * A focal point in 0…1 of the upright image. The contract's `PATCH {"focus"}`: openapi.yaml describes it once the API
- * takes it (until then the API answers `400` naming the field).
- */
-export interface Focus {
-  x: number;
-  y: number;
-}
+/** A focal point in 0…1 of the upright image (`x` from the left, `y` from the top), as `PATCH {"focus"}` takes it. */
+export type Focus = Schemas["Focus"];

@@ -5,6 +5,7 @@ import dev.mediagate.api.web.NotFoundException;
 import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.files.Recipe;
 import dev.mediagate.core.files.Visibility;
 import dev.mediagate.core.upload.FieldError;
 import dev.mediagate.core.upload.InvalidRequestException;
@@ -12,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
@@ -65,12 +67,83 @@ class FileController {
         return noStore(new ServiceFileView(view, manifest.get().recipe()));
     }
 
+    /**
+     * {@code {"visibility"}} and/or {@code {"focus"}}: each a change of its own (counted, final), the visibility first. A
+     * new focus is written to the manifest, then the resizer is asked to make the cover variants again around it.
+     */
     @PatchMapping(path = {"/files/{fileId}", "/owners/{owner}/files/{fileId}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<FileView> changeVisibility(Owner owner, @PathVariable("fileId") String fileIdText, @RequestBody JsonNode body) {
+    ResponseEntity<FileView> change(Owner owner, @PathVariable("fileId") String fileIdText, @RequestBody JsonNode body) {
         FileId fileId = requestedFileId(fileIdText);
-        Visibility target = requestedVisibility(body);
-        Manifest changed = publication.change(owner, fileId, target);
+        Change change = requestedChange(body);
+        Manifest changed = null;
+        if (change.visibility() != null) {
+            changed = publication.change(owner, fileId, change.visibility());
+        }
+        if (change.setsFocus()) {
+            Optional<Recipe.Focus> before = catalog.manifest(owner, fileId).map(Manifest::focus);
+            changed = publication.changeFocus(owner, fileId, change.focus());
+            if (before.isEmpty() || !Objects.equals(before.get(), change.focus())) {
+                reprocessing.queue(owner, fileId, false);
+            }
+        }
         return noStore(views.view(owner, fileId, changed, Instant.MAX));
+    }
+
+    /** What a {@code PATCH} asks for: a visibility (null: unchanged) and, when {@code setsFocus}, a focus (null: none). */
+    record Change(Visibility visibility, boolean setsFocus, Recipe.Focus focus) {
+    }
+
+    /** {@code {"visibility": "public" | "private"}} and/or {@code {"focus": {"x", "y"} | null}}, and nothing else. */
+    static Change requestedChange(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidRequestException("The request body must be a JSON object.", List.of());
+        }
+        Optional<String> unknown = body.properties().stream().map(Map.Entry::getKey)
+                .filter(name -> !name.equals("visibility") && !name.equals("focus")).findFirst();
+        if (unknown.isPresent()) {
+            throw new InvalidRequestException("Only the visibility and the focus can be changed.",
+                    List.of(new FieldError(unknown.get(), "is not a field of this request")));
+        }
+        if (!body.has("visibility") && !body.has("focus")) {
+            throw new InvalidRequestException("Nothing to change: give the visibility or the focus.",
+                    List.of(new FieldError("visibility", "or focus is required")));
+        }
+        Visibility visibility = null;
+        if (body.has("visibility")) {
+            JsonNode value = body.get("visibility");
+            visibility = Optional.ofNullable(value).filter(JsonNode::isTextual).flatMap(v -> Visibility.fromCode(v.textValue()))
+                    .orElseThrow(() -> new InvalidRequestException("The visibility is missing or invalid.",
+                            List.of(new FieldError("visibility", "must be \"private\" or \"public\""))));
+        }
+        return new Change(visibility, body.has("focus"), body.has("focus") ? requestedFocus(body.get("focus")) : null);
+    }
+
+    /** {@code null}, or {@code {"x", "y"}}: two numbers in 0…1 of the upright image, nothing else. */
+    private static Recipe.Focus requestedFocus(JsonNode focus) {
+        if (focus.isNull()) {
+            return null;
+        }
+        if (!focus.isObject()) {
+            throw new InvalidRequestException("The focus must be {\"x\", \"y\"} or null.",
+                    List.of(new FieldError("focus", "must be an object with x and y, or null")));
+        }
+        Optional<String> unknown = focus.properties().stream().map(Map.Entry::getKey)
+                .filter(name -> !name.equals("x") && !name.equals("y")).findFirst();
+        if (unknown.isPresent()) {
+            throw new InvalidRequestException("The focus has x and y only.",
+                    List.of(new FieldError("focus." + unknown.get(), "is not a field of the focus")));
+        }
+        List<FieldError> errors = new java.util.ArrayList<>();
+        for (String axis : List.of("x", "y")) {
+            JsonNode value = focus.path(axis);
+            if (!value.isNumber() || !(value.doubleValue() >= 0 && value.doubleValue() <= 1)) {
+                errors.add(new FieldError("focus." + axis, "must be a number from 0 to 1"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException("The focus is invalid.", errors);
+        }
+        return new Recipe.Focus(focus.get("x").doubleValue(), focus.get("y").doubleValue());
     }
 
     /** The answer of {@code POST …/reprocess}: the file as it stands (its variants are made again in the background). */
@@ -113,23 +186,6 @@ class FileController {
             throw new NotFoundException();
         }
         return ResponseEntity.noContent().build();
-    }
-
-    /** {@code {"visibility": "public" | "private"}} and nothing else. */
-    private static Visibility requestedVisibility(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidRequestException("The request body must be a JSON object.", List.of());
-        }
-        Optional<String> unknown = body.properties().stream().map(Map.Entry::getKey)
-                .filter(name -> !name.equals("visibility")).findFirst();
-        if (unknown.isPresent()) {
-            throw new InvalidRequestException("Only the visibility can be changed.",
-                    List.of(new FieldError(unknown.get(), "is not a field of this request")));
-        }
-        JsonNode value = body.get("visibility");
-        return Optional.ofNullable(value).filter(JsonNode::isTextual).flatMap(v -> Visibility.fromCode(v.textValue()))
-                .orElseThrow(() -> new InvalidRequestException("The visibility is missing or invalid.",
-                        List.of(new FieldError("visibility", "must be \"private\" or \"public\""))));
     }
 
     /** The path's file id, also named in this request's log lines; a malformed one is simply not found. */

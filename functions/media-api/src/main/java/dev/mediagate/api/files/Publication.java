@@ -8,6 +8,7 @@ import dev.mediagate.core.files.FileId;
 import dev.mediagate.core.files.Manifest;
 import dev.mediagate.core.files.MediaKeys;
 import dev.mediagate.core.files.Owner;
+import dev.mediagate.core.files.Recipe;
 import dev.mediagate.core.files.Visibility;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,6 +102,39 @@ class Publication {
     }
 
     /**
+     * The manifest with the file's focal point set (null: none), written over exactly the manifest read and counted as
+     * a change (10 a minute); 404 without a file, 409 while it is not ready. Setting the focus it already has changes
+     * nothing. The cover variants are made again by the resizer afterwards (the caller queues it): until then the
+     * manifest names the focus while its variants and recipe are the previous ones, so the file is stale.
+     */
+    Manifest changeFocus(Owner owner, FileId fileId, Recipe.Focus focus) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Manifest.Stored read = catalog.storedManifest(owner, fileId).orElseThrow(() -> catalog.original(owner, fileId).isPresent()
+                    ? new ConflictException("The file is still being processed; its focus can change once it is ready.")
+                    : new NotFoundException());
+            Manifest current = read.manifest();
+            if (!current.isReady()) {
+                throw new ConflictException("The file was rejected; only a ready file's focus can change.");
+            }
+            if (java.util.Objects.equals(current.focus(), focus)) {
+                return current;
+            }
+            Manifest changed = current.withFocus(focus);
+            Optional<Manifest.Stored> written = catalog.replaceManifest(owner, fileId, read, changed, countedChange(read));
+            if (catalog.isDeleted(owner, fileId)) {
+                throw new NotFoundException();
+            }
+            if (written.isPresent()) {
+                log.atInfo().addKeyValue("fileId", fileId.value()).log("focus changed");
+                return changed;
+            }
+            log.atInfo().addKeyValue("fileId", fileId.value()).addKeyValue("attempt", attempt)
+                    .log("the manifest changed during a focus change: starting again from what stands");
+        }
+        throw new ConflictException("The file kept changing while its focus was being changed; send the request again.");
+    }
+
+    /**
      * The manifest's metadata with this change counted; {@code 429} when the file already changed
      * {@link #CHANGES_PER_WINDOW} times within the last {@link #WINDOW}, with the time until the oldest of them leaves it.
      */
@@ -120,7 +154,7 @@ class Publication {
         recent.sort(null);
         if (recent.size() >= CHANGES_PER_WINDOW) {
             Instant oldest = recent.get(recent.size() - CHANGES_PER_WINDOW);
-            throw new TooManyChangesException("This file's visibility changed " + CHANGES_PER_WINDOW
+            throw new TooManyChangesException("This file changed " + CHANGES_PER_WINDOW
                     + " times within a minute; it can change again after Retry-After seconds.", Duration.between(now, oldest.plus(WINDOW)));
         }
         recent.add(now);

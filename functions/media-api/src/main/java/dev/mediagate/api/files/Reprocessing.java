@@ -57,10 +57,14 @@ class Reprocessing {
                 && !Recipe.isStale(manifest.get(), today.get(), manifest.get().focus())) {
             return new Answer(false, fileId.value(), status, recipe);
         }
+        queue(owner, fileId, force);
+        return new Answer(true, fileId.value(), status, recipe);
+    }
+
+    /** Puts the request on the resizer's queue (a focus change: without force, the recipe names the focus). */
+    void queue(Owner owner, FileId fileId, boolean force) {
         String body = ReprocessMessage.of(catalog.bucket(), owner, fileId, force).toJson();
         sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(body));
-        log.atInfo().addKeyValue("fileId", fileId.value()).addKeyValue("force", force).addKeyValue("status", status)
-                .log("reprocessing queued");
-        return new Answer(true, fileId.value(), status, recipe);
+        log.atInfo().addKeyValue("fileId", fileId.value()).addKeyValue("force", force).log("reprocessing queued");
     }
 }

@@ -182,7 +182,8 @@ public record Manifest(int version, String fileId, FileStatus status, String rea
      */
     public Manifest withFocus(Recipe.Focus newFocus) {
         return new Manifest(version, fileId, status, reason, visibility, source, variants, placeholder, processedAt,
-                unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, newFocus, animated, thumbhash, dominantColor);
+                unpublishPending, visibilityChangedAt, visibilityChangeId, recipe, newFocus, animated, thumbhash, dominantColor,
+                generation);
     }
 
     /** The same manifest with a ready image's summaries: whether it is animated, its ThumbHash, its dominant colour. */
