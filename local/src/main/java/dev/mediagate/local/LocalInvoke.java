@@ -42,6 +42,12 @@ public final class LocalInvoke {
             overrides.put("WEBHOOK_URL", options.webhookUrl().map(Object::toString).orElse("http://127.0.0.1:9/"));
             overrides.put("LIBVIPS_PATH", dev.mediagate.local.lambda.SharpLibvips.library().toString());
             overrides.putAll(LocalStack.heicLayer(template));
+            if (template.exists(LocalRepairSweep.FUNCTION)) {
+                // RepairSweepFunction reads the inventory bucket (the stack's repair command writes a report there first).
+                String inventory = template.resolve(template.properties("InventoryBucket").get("BucketName"));
+                overrides.put("INVENTORY_BUCKET", inventory);
+                s3.ensureBucket(inventory);
+            }
             functions.configure(overrides);
             s3.ensureBucket(template.environment(function).get("MEDIA_BUCKET"));
             PrintStream stdout = LocalStack.stderrAsStdout();
