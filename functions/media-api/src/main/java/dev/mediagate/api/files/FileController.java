@@ -52,19 +52,20 @@ class FileController {
     }
 
     /**
-     * As the owner's route, plus the manifest's {@code recipe}. Whether it is today's is for the resizer's side to say
-     * (its configuration is the resizer's): {@code POST …/reprocess} answers 200 when it is.
+     * As the owner's route, plus the manifest's {@code recipe} and whether it is stale against today's configuration
+     * (the stage's {@code resizerConfig}; absent when the API cannot tell).
      */
     @GetMapping("/owners/{owner}/files/{fileId}")
-    ResponseEntity<ServiceFileView> fileForService(Owner owner, @PathVariable("fileId") String fileIdText) {
+    ResponseEntity<ServiceFileView> fileForService(Owner owner, @PathVariable("fileId") String fileIdText, HttpServletRequest request) {
         FileId fileId = requestedFileId(fileIdText);
         Optional<Manifest> manifest = catalog.manifest(owner, fileId);
         if (manifest.isEmpty()) {
             FileView processing = views.view(owner, fileId, Instant.MAX).orElseThrow(NotFoundException::new);
-            return noStore(new ServiceFileView(processing, null));
+            return noStore(new ServiceFileView(processing, null, null));
         }
         FileView view = views.view(owner, fileId, manifest.get(), Instant.MAX);
-        return noStore(new ServiceFileView(view, manifest.get().recipe()));
+        Boolean stale = ResizerConfiguration.of(request).map(today -> Recipe.isStale(manifest.get(), today, manifest.get().focus())).orElse(null);
+        return noStore(new ServiceFileView(view, manifest.get().recipe(), stale));
     }
 
     /**

@@ -142,6 +142,28 @@ class ReprocessRouteTest {
     }
 
     @Test
+    void theServiceViewSaysWhetherTheRecipeIsStaleWhenTheStageTellsTodaysConfiguration() {
+        putFile(FileStatus.READY, manifest -> manifest.withRecipe(Recipe.of(TODAY, null)));
+        ObjectNode view = serviceView();
+        assertThat(invoke(view).body().get("stale").asBoolean(true)).isFalse();
+        assertThat(invoke(view).body().get("focus").isNull()).as("the view's fields as before").isTrue();
+
+        putFile(FileStatus.READY, manifest -> manifest.withRecipe("0123456789abcdef"));
+        assertThat(invoke(view).body().get("stale").asBoolean(false)).isTrue();
+
+        view.remove("stageVariables");
+        assertThat(invoke(view).body().has("stale")).as("the API cannot tell").isFalse();
+        assertThat(invoke(view).body().get("recipe").asText()).isEqualTo("0123456789abcdef");
+    }
+
+    /** {@code events/api-service-get-file.json} with the stage variable the reprocess fixture carries. */
+    private static ObjectNode serviceView() {
+        ObjectNode view = event("api-service-get-file.json");
+        view.set("stageVariables", event("api-service-reprocess.json").get("stageVariables").deepCopy());
+        return view;
+    }
+
+    @Test
     void theStageVariableParsesAsTheTemplateWritesIt() {
         assertThat(Recipe.Config.fromStageVariable("variants=thumb=320x320,medium=1024x1024,large=2048x2048&formats=webp&jpegQuality=82"))
                 .contains(TODAY);
