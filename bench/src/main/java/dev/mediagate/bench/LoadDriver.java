@@ -27,9 +27,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code bench/run load [N]} ({@code --clients N} and the stack's own options here): starts the local stack on free ports and lets N concurrent clients each ask for an
- * upload URL, PUT a real JPEG (50 KB to 8 MB) and poll until the file is ready or rejected. Prints throughput, the
- * latency of {@code POST /uploads}, time-to-ready, peak memory, and how many uploads were lost or answered 5xx.
+ * {@code bench/run load [N] [--rate R] [stack options]} ({@code --clients N} here): starts the local stack on free ports
+ * and lets N clients each ask for an upload URL, PUT a real JPEG (50 KB to 8 MB) and poll until the file is ready or
+ * rejected, polling as {@code @mediagate/client} does (250 ms, then × 1.5 up to 3 s). With {@code --rate R} the clients
+ * arrive R a second (an open arrival: a late answer does not slow the next arrival), otherwise all at once. Prints how
+ * fast uploads were taken (the last PUT answered: the rate the queue filled at), how fast they were finished (the last
+ * file ready: the resizer's drain rate), the deepest backlog, p50/p95/p99 of {@code POST /uploads}, of the PUT and of
+ * time-to-ready (PUT answered → ready), peak memory, and how many uploads were lost or answered 5xx (exit code 1 if any).
  */
 public final class LoadDriver {
 
@@ -45,10 +49,16 @@ public final class LoadDriver {
 
     static int run(List<String> args) throws Exception {
         int clients = 200;
+        double rate = 0;
         List<String> stackArgs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--clients") && i + 1 < args.size()) {
                 clients = Integer.parseInt(args.get(++i));
+            } else if (args.get(i).equals("--rate") && i + 1 < args.size()) {
+                rate = Double.parseDouble(args.get(++i));
+                if (!(rate > 0)) {
+                    throw new IllegalArgumentException("--rate takes uploads per second above 0, got " + args.get(i));
+                }
             } else {
                 stackArgs.add(args.get(i));
             }
@@ -62,20 +72,34 @@ public final class LoadDriver {
         System.out.printf("photos: %s KiB%n", photos.stream().map(p -> String.valueOf(p.length / 1024)).toList());
         try (LocalStack stack = LocalStack.start(options, Duration.ofSeconds(1))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-            List<Long> createMillis = Collections.synchronizedList(new ArrayList<>());
-            List<Long> readyMillis = Collections.synchronizedList(new ArrayList<>());
+            Timings timings = new Timings();
             Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
             AtomicInteger serverErrors = new AtomicInteger();
+            AtomicInteger deepestBacklog = new AtomicInteger();
             long started = System.nanoTime();
+            Thread backlog = Thread.ofVirtual().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    deepestBacklog.accumulateAndGet(stack.pendingWork(), Math::max);
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<?>> runs = new ArrayList<>();
                 for (int client = 0; client < clients; client++) {
+                    if (rate > 0) {
+                        long arrival = started + (long) (client / rate * 1e9);
+                        Thread.sleep(Math.max(0, (arrival - System.nanoTime()) / 1_000_000));
+                    }
                     byte[] photo = photos.get(client % photos.size());
                     String user = "load-" + client;
                     runs.add(pool.submit(() -> {
                         String outcome;
                         try {
-                            outcome = oneUpload(http, stack.apiUrl(), user, photo, createMillis, readyMillis, serverErrors);
+                            outcome = oneUpload(http, stack.apiUrl(), user, photo, timings, serverErrors);
                         } catch (Exception e) {
                             outcome = "lost (" + e.getClass().getSimpleName() + ")";
                         }
@@ -87,19 +111,31 @@ public final class LoadDriver {
                     run.get();
                 }
             }
+            backlog.interrupt();
             double seconds = (System.nanoTime() - started) / 1e9;
+            double taken = (timings.lastPutAnswered.get() - started) / 1e9;
             int lost = outcomes.entrySet().stream().filter(e -> !e.getKey().equals("ready") && !e.getKey().startsWith("rejected"))
                     .mapToInt(e -> e.getValue().get()).sum();
-            System.out.printf("clients: %d, finished in %.1f s, throughput %.1f uploads/s%n", clients, seconds, clients / seconds);
-            System.out.printf("POST /uploads: p50 %d ms, p99 %d ms; time to ready: p50 %d ms, p99 %d ms%n",
-                    percentile(createMillis, 50), percentile(createMillis, 99), percentile(readyMillis, 50), percentile(readyMillis, 99));
+            System.out.printf("clients: %d arriving %s; all taken (PUT answered) in %.1f s: %.1f uploads/s; all finished in %.1f s:"
+                    + " %.1f uploads/s; deepest backlog %d messages%n", clients, rate > 0 ? rate + " a second" : "at once", taken,
+                    clients / taken, seconds, clients / seconds, deepestBacklog.get());
+            System.out.printf("POST /uploads %s; PUT %s; time to ready %s%n", percentiles(timings.create), percentiles(timings.put),
+                    percentiles(timings.ready));
             System.out.printf("outcomes: %s; lost: %d; 5xx: %d; peak RSS of this JVM: %d MiB%n", outcomes, lost, serverErrors.get(), peakRssMiB());
             return lost == 0 && serverErrors.get() == 0 ? 0 : 1;
         }
     }
 
-    private static String oneUpload(HttpClient http, String api, String user, byte[] photo, List<Long> createMillis,
-            List<Long> readyMillis, AtomicInteger serverErrors) throws Exception {
+    /** Each upload's phases, in ms, and when the last PUT was answered. */
+    private static final class Timings {
+        final List<Long> create = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> put = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> ready = Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicLong lastPutAnswered = new java.util.concurrent.atomic.AtomicLong();
+    }
+
+    private static String oneUpload(HttpClient http, String api, String user, byte[] photo, Timings timings,
+            AtomicInteger serverErrors) throws Exception {
         String token = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(api + "/_local/token?sub=" + user)).build(), serverErrors)
                 .body()).get("token").asText();
         long start = System.nanoTime();
@@ -107,24 +143,29 @@ public final class LoadDriver {
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"filename\":\"" + user + ".jpg\",\"contentType\":\"image/jpeg\",\"size\":" + photo.length + "}"))
                 .build(), serverErrors);
-        createMillis.add((System.nanoTime() - start) / 1_000_000);
+        timings.create.add((System.nanoTime() - start) / 1_000_000);
         JsonNode upload = JSON.readTree(created.body());
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.at("/upload/url").asText())).PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
         upload.at("/upload/headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
         long uploaded = System.nanoTime();
-        if (send(http, put.build(), serverErrors).statusCode() != 200) {
+        int putStatus = send(http, put.build(), serverErrors).statusCode();
+        long putAnswered = System.nanoTime();
+        if (putStatus != 200) {
             return "lost (PUT refused)";
         }
+        timings.put.add((putAnswered - uploaded) / 1_000_000);
+        timings.lastPutAnswered.accumulateAndGet(putAnswered, Math::max);
+        uploaded = putAnswered;
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
-        while (System.nanoTime() < deadline) {
+        for (long pause = 250; System.nanoTime() < deadline; pause = Math.min(pause * 3 / 2, 3000)) {
             JsonNode file = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(api + "/files/" + upload.get("fileId").asText()))
                     .header("Authorization", "Bearer " + token).build(), serverErrors).body());
             String status = file.path("status").asText();
             if (status.equals("ready") || status.equals("rejected")) {
-                readyMillis.add((System.nanoTime() - uploaded) / 1_000_000);
+                timings.ready.add((System.nanoTime() - uploaded) / 1_000_000);
                 return status.equals("ready") ? "ready" : "rejected:" + file.path("reason").asText();
             }
-            Thread.sleep(1000);
+            Thread.sleep(pause);
         }
         return "lost (still processing)";
     }
@@ -135,6 +176,10 @@ public final class LoadDriver {
             serverErrors.incrementAndGet();
         }
         return response;
+    }
+
+    private static String percentiles(List<Long> values) {
+        return String.format("p50 %d ms, p95 %d ms, p99 %d ms", percentile(values, 50), percentile(values, 95), percentile(values, 99));
     }
 
     private static long percentile(List<Long> values, int percent) {
