@@ -785,6 +785,67 @@ class TemplateTest {
         assertThat(CdnOriginReads.from(template).mayRead(original, Map::of)).as("without scanning, untagged originals are served").isTrue();
     }
 
+    /**
+     * With malware scanning, only GuardDuty's role makes an original servable through GuardDutyMalwareScanStatus (the
+     * GuardDuty User Guide's TBAC page: no one else may modify its tags). The resizer, which may tag originals, is
+     * refused a tag set (or a version's, or an upload) that would raise the tag to a value the CDN serves, and allowed
+     * what its merged tag set needs: its own tags, and GuardDuty's value sent back unchanged (THREATS_FOUND kept as
+     * evidence, NO_THREATS_FOUND kept on a clean file it rejected). Evaluated as IAM would, with fail-open off and on.
+     */
+    @Test
+    void withMalwareScanningOnlyGuardDutysRoleMakesAnOriginalServableThroughItsTag() {
+        String original = "originals/ksbadydqkpcosn4zkgtwasmyjuchops2/0b0e1c7e-3f1a-4d2b-9c8d-7e6f5a4b3c2d";
+        for (boolean failOpen : List.of(false, true)) {
+            SamTemplate scanning = SamTemplate.load(ROOT.resolve("template.yaml"),
+                    Map.of("MalwareScanning", "guardduty", "MalwareScanFailOpen", String.valueOf(failOpen)));
+            String bucketArn = "arn:aws:s3:::" + scanning.resolve(scanning.properties("MediaBucket").get("BucketName"));
+            List<Map<String, Object>> bucketPolicy = IamPolicy.bucketPolicy(scanning, bucketArn);
+            List<Map<String, Object>> resizer = IamPolicy.functionPolicy(scanning, "ImageResizerFunction");
+            List<Map<String, Object>> guardDuty = rolePolicy(scanning, "MalwareProtectionRole");
+            // request tag value (null: the request carries none), existing tag value (null: none) -> the resizer may
+            record Case(String action, String requested, String existing, boolean resizerMay) {
+            }
+            List<Case> cases = new ArrayList<>(List.of(
+                    new Case("s3:PutObjectTagging", "NO_THREATS_FOUND", null, false),
+                    new Case("s3:PutObjectTagging", "NO_THREATS_FOUND", "THREATS_FOUND", false),
+                    new Case("s3:PutObjectVersionTagging", "NO_THREATS_FOUND", "THREATS_FOUND", false),
+                    new Case("s3:PutObjectTagging", "FAILED", "THREATS_FOUND", !failOpen),
+                    new Case("s3:PutObjectTagging", "UNSUPPORTED", null, !failOpen),
+                    new Case("s3:PutObjectTagging", "NO_THREATS_FOUND", "NO_THREATS_FOUND", true),
+                    new Case("s3:PutObjectTagging", "THREATS_FOUND", "THREATS_FOUND", true),
+                    new Case("s3:PutObjectTagging", "THREATS_FOUND", "NO_THREATS_FOUND", true),
+                    new Case("s3:PutObjectTagging", null, "NO_THREATS_FOUND", true),
+                    new Case("s3:PutObjectTagging", null, null, true)));
+            for (Case c : cases) {
+                Map<String, String> context = new java.util.HashMap<>(Map.of("aws:SecureTransport", "true"));
+                if (c.requested() != null) {
+                    context.put("s3:RequestObjectTag/GuardDutyMalwareScanStatus", c.requested());
+                }
+                if (c.existing() != null) {
+                    context.put("s3:ExistingObjectTag/GuardDutyMalwareScanStatus", c.existing());
+                }
+                String as = "fail-open " + failOpen + ": " + c;
+                IamPolicy.Decision byResizer = IamPolicy.evaluate(resizer, bucketPolicy,
+                        new IamPolicy.Request("${ImageResizerFunctionRole.Arn}", "s3:PutObjectTagging", bucketArn + "/" + original, context));
+                IamPolicy.Decision byResizerAsAsked = IamPolicy.evaluate(List.of(Map.of("Effect", "Allow", "Action", "s3:*", "Resource", "*")),
+                        bucketPolicy, new IamPolicy.Request("${ImageResizerFunctionRole.Arn}", c.action(), bucketArn + "/" + original, context));
+                assertThat(byResizer).as("resizer, " + as).isEqualTo(c.resizerMay() ? IamPolicy.Decision.ALLOW : IamPolicy.Decision.EXPLICIT_DENY);
+                assertThat(byResizerAsAsked).as("any role, " + as).isEqualTo(c.resizerMay() ? IamPolicy.Decision.ALLOW : IamPolicy.Decision.EXPLICIT_DENY);
+                if (c.action().equals("s3:PutObjectTagging")) {
+                    assertThat(IamPolicy.evaluate(guardDuty, bucketPolicy, new IamPolicy.Request("${MalwareProtectionRole.Arn}",
+                            c.action(), bucketArn + "/" + original, context))).as("GuardDuty, " + as).isEqualTo(IamPolicy.Decision.ALLOW);
+                }
+            }
+            // An upload carrying the tag: S3 has no existing tags to compare on PutObject, so it is always refused.
+            assertThat(IamPolicy.evaluate(List.of(Map.of("Effect", "Allow", "Action", "s3:*", "Resource", "*")), bucketPolicy,
+                    new IamPolicy.Request("arn:aws:iam::000000000000:role/operator", "s3:PutObject", bucketArn + "/" + original,
+                            Map.of("aws:SecureTransport", "true", "s3:RequestObjectTag/GuardDutyMalwareScanStatus", "NO_THREATS_FOUND"))))
+                    .as("fail-open " + failOpen + ": an upload tagged clean").isEqualTo(IamPolicy.Decision.EXPLICIT_DENY);
+        }
+        assertThat(IamPolicy.bucketPolicy(template, "arn:aws:s3:::b").toString()).as("without scanning")
+                .doesNotContain("GuardDutyMalwareScanStatus");
+    }
+
     private static List<Map<String, Object>> rolePolicy(SamTemplate template, String role) {
         List<Map<String, Object>> statements = new ArrayList<>();
         for (Object policy : list(template.properties(role).get("Policies"))) {
