@@ -214,7 +214,8 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 }
                 log.atInfo().addKeyValue("key", result.key()).addKeyValue("verdict", result.verdict())
                         .addKeyValue("threats", result.threats()).log("malware scan result");
-                yield process(original, new ArrayList<>(), receiveCount >= maxReceiveCount - 1, result.rejection(malwareScanFailOpen)) == null;
+                yield process(original, new ArrayList<>(), receiveCount >= maxReceiveCount - 1, result.rejection(malwareScanFailOpen),
+                        result.eTag()) == null;
             }
             case ResizerWork.Repair repair -> {
                 // As a new original's, with the same receives; a file processed since the sweep looked is skipped.
@@ -303,11 +304,17 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     /** {@code scanRejection}: null without a malware scan's verdict, else what the verdict makes of the file. */
     private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results, boolean lastAttempt,
             Optional<RejectionReason> scanRejection) {
+        return process(objects, results, lastAttempt, scanRejection, "");
+    }
+
+    /** {@code scannedEtag}: the ETag of the bytes the verdict is about (empty: none, or unknown). */
+    private RuntimeException process(List<S3Notifications.S3Object> objects, List<ProcessingResult> results, boolean lastAttempt,
+            Optional<RejectionReason> scanRejection, String scannedEtag) {
         RuntimeException failure = null;
         for (S3Notifications.S3Object object : objects) {
             String key = object.key();
             try {
-                ProcessingResult result = processor.process(object.bucket(), key, scanRejection);
+                ProcessingResult result = processor.process(object.bucket(), key, scanRejection, scannedEtag);
                 if (result.outcome() == ProcessingResult.Outcome.SKIPPED) {
                     log.atInfo().addKeyValue("key", key).addKeyValue("why", result.reason()).log("skipped");
                 }

@@ -137,6 +137,15 @@ final class MediaProcessor implements Reprocessing {
      * its bytes are then never read, and no variant is made.
      */
     ProcessingResult process(String eventBucket, String key, Optional<RejectionReason> scanRejection) {
+        return process(eventBucket, key, scanRejection, "");
+    }
+
+    /**
+     * As above, with the ETag of the bytes the verdict is about (GuardDuty's {@code s3ObjectDetails.eTag}; empty when
+     * unknown): a verdict on other bytes than the original's now (overwritten since it was scanned) is not applied to
+     * them. GuardDuty scans every new object or version, so those bytes get a verdict of their own.
+     */
+    ProcessingResult process(String eventBucket, String key, Optional<RejectionReason> scanRejection, String scannedEtag) {
         boolean verdict = scanRejection != null;
         if (scanRejection == null) {
             scanRejection = Optional.empty();
@@ -154,6 +163,12 @@ final class MediaProcessor implements Reprocessing {
         }
         String etag = head.get().etag();
         OriginalKey file = original.get();
+        if (verdict && !scannedEtag.isEmpty() && !scannedEtag.replace("\"", "").equals(etag)) {
+            metrics.count("MalwareVerdictsForOtherBytes", Map.of());
+            log.atWarn().addKeyValue("fileId", file.fileId().value()).addKeyValue("scannedEtag", scannedEtag)
+                    .addKeyValue("etag", etag).log("the malware scan's verdict is about other bytes than the original's now: not applied");
+            return ProcessingResult.skipped(key, "the malware scan's verdict is about other bytes (ETag " + scannedEtag + ")");
+        }
         Optional<Manifest.Stored> existing = bucket.manifest(file);
         if (existing.isPresent() && etag.equals(existing.get().manifest().source().etag())) {
             return ProcessingResult.skipped(key, "already processed");
