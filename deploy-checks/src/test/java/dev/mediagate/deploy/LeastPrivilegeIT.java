@@ -80,6 +80,9 @@ class LeastPrivilegeIT {
         }
         // The resizer deletes only when a variant write fails part-way (ImageResizerHandlerTest injects those faults).
         used.get("ImageResizerFunction").add("s3:DeleteObject");
+        // The resizer writes a rejected original's tag set after reading it; the local S3 answers the read 501 (it keeps
+        // no tags), so the write is not reached here (S3MediaBucketTaggingTest makes both calls against a stub).
+        used.get("ImageResizerFunction").add("s3:PutObjectTagging");
         // The publisher meets a missing manifest (a 404, so an existence check) only when a file is gone before its
         // notification is handled, or on a resizer failure (EventPublisherHandlerTest replays that record).
         used.get("EventPublisherFunction").add("s3:ListBucket");
@@ -173,6 +176,7 @@ class LeastPrivilegeIT {
             case "AbortMultipartUpload" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:AbortMultipartUpload", bucketArn + "/" + key, tls)));
             case "DeleteObject", "DeleteObjects" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:DeleteObject", bucketArn + "/" + key, tls)));
             case "PutObjectTagging" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:PutObjectTagging", bucketArn + "/" + key, tls)));
+            case "GetObjectTagging" -> call.keys().forEach(key -> requests.add(new Request(role, "s3:GetObjectTagging", bucketArn + "/" + key, tls)));
             case "ListBucket (existence check)" -> requests.add(new Request(role, "s3:ListBucket", bucketArn, tls));
             case "ListObjectsV2" -> {
                 Map<String, String> context = new HashMap<>(tls);

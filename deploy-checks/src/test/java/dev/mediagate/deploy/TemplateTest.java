@@ -189,7 +189,7 @@ class TemplateTest {
         Map<String, List<String>> allowedOnOriginals = Map.of(
                 "MediaApiFunction", List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
                         "s3:AbortMultipartUpload"),
-                "ImageResizerFunction", List.of("s3:GetObject", "s3:PutObjectTagging"),
+                "ImageResizerFunction", List.of("s3:GetObject", "s3:GetObjectTagging", "s3:PutObjectTagging"),
                 "EventPublisherFunction", List.of("s3:GetObject"),
                 // HEADs of originals whose manifest is missing.
                 "RepairSweepFunction", List.of("s3:GetObject"));

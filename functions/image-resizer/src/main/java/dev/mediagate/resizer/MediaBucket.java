@@ -106,6 +106,12 @@ interface MediaBucket {
      */
     boolean markSuperseded(String key, String contentType, String now);
 
-    /** Tags a rejected original so the lifecycle rule expires it; a store without tags (or an original gone) is fine. */
+    /**
+     * Tags a rejected original so the lifecycle rule expires it, keeping its other tags (GuardDuty's verdict); a store
+     * without tags (or an original gone) is fine.
+     */
     void tagRejected(String key);
+
+    /** Removes the rejected mark of an original whose file is ready now (reprocessed), keeping its other tags. */
+    void clearRejected(String key);
 }

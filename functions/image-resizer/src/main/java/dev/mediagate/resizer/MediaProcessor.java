@@ -295,6 +295,10 @@ final class MediaProcessor implements Reprocessing {
             bucket.removeEverything(file);
             return new Outcome(Kind.DELETED, "deleted while reprocessed", null, null);
         }
+        if (made.isReady() && current.status() == FileStatus.REJECTED) {
+            // Rejected before (a recipe or a limit since changed): the original must not expire under a ready file.
+            bucket.clearRejected(key);
+        }
         int superseded = supersede(current, made);
         long millis = (System.nanoTime() - started) / 1_000_000;
         metrics.put(Map.of(), "Milliseconds", Map.of("ReprocessMs", millis));

@@ -139,14 +139,37 @@ final class S3MediaBucket implements MediaBucket {
     }
 
     /**
-     * The bucket's lifecycle rule deletes rejected originals after a few days. An S3-compatible store without tagging
-     * (S3Proxy, locally) answers 501: the rejection stands, the original just stays.
+     * The bucket's lifecycle rule deletes rejected originals after a few days. The tag joins the original's others:
+     * PutObjectTagging replaces the whole set, so the set is read first and written back with it (GuardDuty's
+     * GuardDutyMalwareScanStatus, THREATS_FOUND as evidence, is kept; the bucket policy lets the resizer send back only
+     * the value GuardDuty wrote). An S3-compatible store without tagging (S3Proxy, locally) answers 501: the rejection
+     * stands, the original just stays.
      */
     @Override
     public void tagRejected(String key) {
+        retag(key, tags -> !FileStatus.REJECTED.code().equals(tags.put(STATUS_TAG, FileStatus.REJECTED.code())));
+    }
+
+    /**
+     * A file rejected once and made ready since (a reprocessing): its original loses the rejected mark, or the
+     * lifecycle rule would expire the original of a ready file. Its other tags stay.
+     */
+    @Override
+    public void clearRejected(String key) {
+        retag(key, tags -> FileStatus.REJECTED.code().equals(tags.remove(STATUS_TAG)));
+    }
+
+    /** Reads the original's tags, changes them, and writes them back when {@code change} says it changed them. */
+    private void retag(String key, java.util.function.Predicate<Map<String, String>> change) {
         try {
+            Map<String, String> tags = new java.util.LinkedHashMap<>();
+            s3.getObjectTagging(get -> get.bucket(bucket).key(key)).tagSet().forEach(tag -> tags.put(tag.key(), tag.value()));
+            if (!change.test(tags)) {
+                return;
+            }
             s3.putObjectTagging(PutObjectTaggingRequest.builder().bucket(bucket).key(key).tagging(Tagging.builder()
-                    .tagSet(Tag.builder().key(STATUS_TAG).value(FileStatus.REJECTED.code()).build()).build()).build());
+                    .tagSet(tags.entrySet().stream().map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build()).toList())
+                    .build()).build());
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 // The original was deleted meanwhile: there is nothing left to expire.

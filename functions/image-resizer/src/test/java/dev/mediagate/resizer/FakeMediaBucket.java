@@ -184,4 +184,10 @@ final class FakeMediaBucket implements MediaBucket {
         requests.add("TAG " + key);
         tagged.add(key);
     }
+
+    @Override
+    public void clearRejected(String key) {
+        requests.add("UNTAG " + key);
+        tagged.remove(key);
+    }
 }

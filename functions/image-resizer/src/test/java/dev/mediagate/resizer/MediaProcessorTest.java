@@ -118,6 +118,20 @@ class MediaProcessorTest {
         assertThat(bucket.variantKeys()).anyMatch(key -> key.startsWith(MediaKeys.PUBLIC_PREFIX));
     }
 
+    /** A file rejected once and made ready by a reprocessing loses the rejected mark: its original must not expire. */
+    @Test
+    void aRejectedFileReprocessedToReadyHasItsOriginalsRejectedMarkRemoved() {
+        upload("image/jpeg", JPEG, Visibility.PRIVATE);
+        assertThat(processor(10).process(FakeMediaBucket.NAME, FILE.key()).outcome()).isEqualTo(ProcessingResult.Outcome.REJECTED);
+        assertThat(bucket.tagged).containsExactly(FILE.key());
+
+        Reprocessing.Outcome reprocessed = processor().reprocess(FakeMediaBucket.NAME, FILE.key(), true);
+
+        assertThat(reprocessed.status()).isEqualTo(FileStatus.READY);
+        assertThat(bucket.tagged).isEmpty();
+        assertThat(bucket.requests).contains("UNTAG " + FILE.key());
+    }
+
     @Test
     void anOriginalAlreadyProcessedIsSkippedWithoutAWriteOrAnEvent() {
         upload("image/jpeg", JPEG, Visibility.PRIVATE);
