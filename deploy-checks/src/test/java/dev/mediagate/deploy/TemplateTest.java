@@ -701,6 +701,33 @@ class TemplateTest {
     }
 
     /**
+     * A verdict EventBridge cannot deliver to the resizer's queue is retried for a day, then kept in a dead-letter
+     * queue only that rule may send to (evaluated as IAM would), whose visible messages wake an operator.
+     */
+    @Test
+    void aVerdictThatCannotBeDeliveredIsRetriedThenKeptAndAlarmed() {
+        List<String> resources = List.of("MalwareScanResultDeadLetterQueue", "MalwareScanResultDeadLetterQueuePolicy",
+                "MalwareScanResultDeadLettersAlarm");
+        SamTemplate scanning = SamTemplate.load(ROOT.resolve("template.yaml"), Map.of("MalwareScanning", "guardduty"));
+        assertThat(resources).noneMatch(template::exists).allMatch(scanning::exists);
+
+        Map<String, Object> target = map(list(scanning.evaluate(scanning.properties("MalwareScanResultRule").get("Targets"))).get(0));
+        assertThat(map(target.get("RetryPolicy"))).containsEntry("MaximumEventAgeInSeconds", 86400);
+        assertThat(map(target.get("DeadLetterConfig"))).containsEntry("Arn", "${MalwareScanResultDeadLetterQueue.Arn}");
+        List<Map<String, Object>> policy = list(scanning.evaluate(map(scanning.properties("MalwareScanResultDeadLetterQueuePolicy")
+                .get("PolicyDocument")).get("Statement"))).stream().map(SamTemplate::map).toList();
+        String queue = "${MalwareScanResultDeadLetterQueue.Arn}";
+        assertThat(IamPolicy.evaluate(List.of(), policy, new IamPolicy.Request("events.amazonaws.com", "sqs:SendMessage", queue,
+                Map.of("aws:SourceArn", "${MalwareScanResultRule.Arn}")))).isEqualTo(IamPolicy.Decision.ALLOW);
+        assertThat(IamPolicy.evaluate(List.of(), policy, new IamPolicy.Request("events.amazonaws.com", "sqs:SendMessage", queue,
+                Map.of("aws:SourceArn", "${WebhookRule.Arn}")))).isEqualTo(IamPolicy.Decision.IMPLICIT_DENY);
+        Map<String, Object> alarm = map(scanning.evaluate(scanning.properties("MalwareScanResultDeadLettersAlarm")));
+        assertThat(alarm).containsEntry("MetricName", "ApproximateNumberOfMessagesVisible").containsEntry("Threshold", 0)
+                .containsEntry("ComparisonOperator", "GreaterThanThreshold");
+        assertThat(alarm.get("Dimensions").toString()).contains("MalwareScanResultDeadLetterQueue");
+    }
+
+    /**
      * GuardDuty's role, evaluated as IAM would: it reads and tags originals only, writes its one validation object, and
      * gets KMS only when the bucket uses a customer key (and then for that key, through S3 only).
      */
