@@ -84,16 +84,29 @@ public final class CdnOriginReads {
     }
 
     /**
-     * A Deny's conditions when every one is on the object's tags; empty when any is on something else (the edge does
-     * not model those, and the template's are about the request, e.g. TLS).
+     * A Deny's conditions when every one is on the object's tags; empty when one is a request key that never concerns
+     * the distribution ({@link #CDN_NEVER_MATCHES}).
+     *
+     * @throws IllegalArgumentException for any other condition key: the local edge would otherwise serve what S3 refuses
      */
+    /**
+     * Request keys whose Deny never concerns the distribution's reads: CloudFront reaches an S3 origin through origin
+     * access control over HTTPS, so a Deny of requests without TLS ({@code aws:SecureTransport} false) never applies.
+     */
+    private static final java.util.Set<String> CDN_NEVER_MATCHES = java.util.Set.of("aws:SecureTransport");
+
     private static java.util.Optional<Map<String, Map<String, List<String>>>> tagConditions(Map<String, Object> condition) {
         Map<String, Map<String, List<String>>> tags = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, Object> operator : condition.entrySet()) {
             Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, Object> key : map(operator.getValue()).entrySet()) {
-                if (!key.getKey().startsWith(EXISTING_OBJECT_TAG)) {
+                if (CDN_NEVER_MATCHES.contains(key.getKey())) {
                     return java.util.Optional.empty();
+                }
+                if (!key.getKey().startsWith(EXISTING_OBJECT_TAG)) {
+                    // A Deny the edge ignored would let it serve what S3 refuses: a key it cannot judge is an error.
+                    throw new IllegalArgumentException("template.yaml: MediaBucketPolicy denies CloudFront's reads on condition key "
+                            + key.getKey() + ", which the local edge does not model");
                 }
                 keys.put(key.getKey().substring(EXISTING_OBJECT_TAG.length()), list(key.getValue()).stream().map(String::valueOf).toList());
             }

@@ -48,6 +48,13 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     }
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
     private final EventBridgeNotification eventBridge;
+    private ObjectTags tags;
+
+    /** The tags the local stand-ins keep beside the store: cleared when an object is created or deleted, as in S3. */
+    public NotifyingBlobStore clearingTagsOf(ObjectTags objectTags) {
+        this.tags = objectTags;
+        return this;
+    }
 
     public NotifyingBlobStore(BlobStore delegate, List<NotificationRule> rules, Destination destination) {
         this(delegate, rules, destination, (bucket, key, eTag) -> { });
@@ -85,6 +92,9 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     @Override
     public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
         DeleteObjectResponse response = super.removeBlob(request);
+        if (tags != null) {
+            tags.remove(request.bucket(), request.key());
+        }
         for (NotificationRule rule : rules) {
             if (rule.matches(request.bucket(), request.key(), "ObjectRemoved:Delete")) {
                 destination.send(rule, event(request.bucket(), request.key(), "ObjectRemoved:Delete", null, null));
@@ -95,6 +105,10 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     }
 
     private void created(String bucket, String key, String eventName, String eTag) {
+        // Before GuardDuty's stand-in hears of the object: its verdict's tag is the new object's first.
+        if (tags != null) {
+            tags.remove(bucket, key);
+        }
         for (NotificationRule rule : rules) {
             if (rule.matches(bucket, key, eventName)) {
                 long size = blobMetadata(bucket, key).contentLength();

@@ -67,6 +67,18 @@ public final class ObjectTags {
         }
     }
 
+    /**
+     * Forgets the object's tags: S3 keeps no tags of an object deleted, and a new object under the same key (an upload
+     * or copy after a delete, or an overwrite) starts with only the tags its own request carries.
+     */
+    public void remove(String bucket, String key) {
+        try {
+            Files.deleteIfExists(file(bucket, key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** One flat file name per object: the key's slashes and dots cannot lead out of the directory. */
     private Path file(String bucket, String key) {
         return directory.resolve(URLEncoder.encode(bucket + "/" + key, StandardCharsets.UTF_8).replace(".", "%2E") + ".tags");
