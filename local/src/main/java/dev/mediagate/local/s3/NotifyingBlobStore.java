@@ -92,16 +92,30 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     @Override
     public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
         DeleteObjectResponse response = super.removeBlob(request);
+        removed(request.bucket(), request.key(), "ObjectRemoved:Delete", false);
+        return response;
+    }
+
+    /**
+     * A delete by S3 Lifecycle ({@link LocalLifecycle}): the object and its tags go as with DeleteObject, and the
+     * notification is {@code s3:LifecycleExpiration:Delete} from S3 itself, which a subscription to
+     * {@code s3:ObjectRemoved:*} does not receive (S3 User Guide, "Configuring S3 Lifecycle event notifications").
+     */
+    public void expireByLifecycle(String bucket, String key) {
+        super.removeBlob(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
+        removed(bucket, key, "LifecycleExpiration:Delete", true);
+    }
+
+    private void removed(String bucket, String key, String eventName, boolean byS3) {
         if (tags != null) {
-            tags.remove(request.bucket(), request.key());
+            tags.remove(bucket, key);
         }
         for (NotificationRule rule : rules) {
-            if (rule.matches(request.bucket(), request.key(), "ObjectRemoved:Delete")) {
-                destination.send(rule, event(request.bucket(), request.key(), "ObjectRemoved:Delete", null, null));
-                LocalLog.line("s3", "ObjectRemoved:Delete " + request.key() + " -> " + target(rule));
+            if (rule.matches(bucket, key, eventName)) {
+                destination.send(rule, event(bucket, key, eventName, null, null, byS3));
+                LocalLog.line("s3", eventName + " " + key + " -> " + target(rule));
             }
         }
-        return response;
     }
 
     private void created(String bucket, String key, String eventName, String eTag) {
@@ -113,7 +127,7 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
             if (rule.matches(bucket, key, eventName)) {
                 long size = blobMetadata(bucket, key).contentLength();
                 // Sent before the request is answered: once a client has its 200, the notification is on its way.
-                destination.send(rule, event(bucket, key, eventName, eTag, size));
+                destination.send(rule, event(bucket, key, eventName, eTag, size, false));
                 LocalLog.line("s3", eventName + " " + key + " -> " + target(rule));
             }
         }
@@ -124,16 +138,19 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
         return rule.toQueue() ? rule.queueId() : rule.functionId();
     }
 
-    /** A removal's record has no size and no ETag, as S3 sends it. */
-    private byte[] event(String bucket, String key, String eventName, String eTag, Long size) {
+    /**
+     * A removal's record has no size and no ETag, as S3 sends it; one S3 sends of its own accord (a lifecycle
+     * expiration) names S3 as the principal and the source.
+     */
+    private byte[] event(String bucket, String key, String eventName, String eTag, Long size, boolean byS3) {
         ObjectNode record = JSON.createObjectNode();
         record.put("eventVersion", "2.1");
         record.put("eventSource", "aws:s3");
         record.put("awsRegion", SamTemplate.LOCAL_REGION);
         record.put("eventTime", Instant.now().toString());
         record.put("eventName", eventName);
-        record.putObject("userIdentity").put("principalId", "AWS:LOCAL");
-        record.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
+        record.putObject("userIdentity").put("principalId", byS3 ? "s3.amazonaws.com" : "AWS:LOCAL");
+        record.putObject("requestParameters").put("sourceIPAddress", byS3 ? "s3.amazonaws.com" : "127.0.0.1");
         ObjectNode responseElements = record.putObject("responseElements");
         responseElements.put("x-amz-request-id", UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(java.util.Locale.ROOT));
         responseElements.put("x-amz-id-2", UUID.randomUUID().toString());
