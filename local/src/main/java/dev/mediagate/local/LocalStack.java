@@ -214,8 +214,7 @@ public final class LocalStack implements AutoCloseable {
                     } else {
                         invoker.submit(rule.functionId(), event);
                     }
-                }, (createdIn, key, eTag) -> malwareProtection.ifPresent(scanner -> scanner.objectCreated(createdIn, key, eTag)))
-                        .clearingTagsOf(objectTags));
+                }, (createdIn, key, eTag) -> malwareProtection.ifPresent(scanner -> scanner.objectCreated(createdIn, key, eTag))));
         s3.ensureBucket(bucket);
         cdn.objectTags(key -> objectTags.of(bucket, key));
         // S3 Inventory's reports (and the repair sweep's cursor) go to the inventory bucket, as in AWS.

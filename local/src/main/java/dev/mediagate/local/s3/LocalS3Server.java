@@ -16,7 +16,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** S3 on the laptop: S3Proxy in-process, files under {@code DIR/s3}, SigV4 checked, CORS for the demo page's origins. */
+/**
+ * S3 on the laptop: S3Proxy in-process, files under {@code DIR/s3}, SigV4 checked, CORS for the demo page's origins, and
+ * object tags, which S3Proxy lacks, kept beside the files under {@code DIR/s3-tags} ({@link ObjectTagging} in front of
+ * S3Proxy's handler, {@link TaggingBlobStore} next to its files).
+ */
 public final class LocalS3Server implements AutoCloseable {
 
     public static final String ACCESS_KEY = "AKIAMEDIAGATELOCAL00";
@@ -28,18 +32,22 @@ public final class LocalS3Server implements AutoCloseable {
     private final S3Proxy proxy;
     private final URI endpoint;
     private final S3Client client;
+    private final ObjectTags tags;
 
     public LocalS3Server(Path storage, int port, List<String> allowedOrigins, java.util.function.UnaryOperator<BlobStore> wrap)
             throws Exception {
         Files.createDirectories(storage);
+        tags = new ObjectTags(storage.resolveSibling(storage.getFileName() + "-tags"));
+        BlobStore store = wrap.apply(new TaggingBlobStore(new FilesystemNio2BlobStore(storage.toString()), tags));
         proxy = S3Proxy.builder()
-                .blobStore(wrap.apply(new FilesystemNio2BlobStore(storage.toString())))
+                .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
                 .stopTimeout(0)
                 .corsRules(new CrossOriginResourceSharing(allowedOrigins, List.of("GET", "HEAD", "PUT"), UPLOAD_HEADERS,
                         List.of("ETag"), "false"))
                 .build();
+        inFrontOfTheHandler(proxy, new ObjectTagging(tags, store, ACCESS_KEY, SECRET_KEY));
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             if ("FAILED".equals(proxy.getState())) {
@@ -54,6 +62,30 @@ public final class LocalS3Server implements AutoCloseable {
                 // S3Proxy closes some connections after refusing a request before its body; the JDK caches up to five
                 // per host, so a sixth attempt always gets a fresh one.
                 .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(6))).build();
+    }
+
+    /**
+     * S3Proxy builds its Jetty server itself and offers no hook for a filter: the one servlet context of that server is
+     * found through its private field. S3Proxy is pinned (the root pom); a version that moves the field stops the stack
+     * here, with this message, rather than serving without tags.
+     */
+    private static void inFrontOfTheHandler(S3Proxy proxy, jakarta.servlet.Filter filter) {
+        try {
+            java.lang.reflect.Field field = S3Proxy.class.getDeclaredField("server");
+            field.setAccessible(true);
+            var server = (org.gaul.shaded.org.eclipse.jetty.server.Server) field.get(proxy);
+            var context = server.getDescendant(org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletContextHandler.class);
+            context.addFilter(new org.gaul.shaded.org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot put object tagging in front of this S3Proxy's handler (has its Jetty server moved?): "
+                    + e, e);
+        }
+    }
+
+    /** The objects' tags, as the local S3 keeps them. */
+    public ObjectTags objectTags() {
+        return tags;
     }
 
     public void ensureBucket(String bucket) {

@@ -48,13 +48,6 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     }
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
     private final EventBridgeNotification eventBridge;
-    private ObjectTags tags;
-
-    /** The tags the local stand-ins keep beside the store: cleared when an object is created or deleted, as in S3. */
-    public NotifyingBlobStore clearingTagsOf(ObjectTags objectTags) {
-        this.tags = objectTags;
-        return this;
-    }
 
     public NotifyingBlobStore(BlobStore delegate, List<NotificationRule> rules, Destination destination) {
         this(delegate, rules, destination, (bucket, key, eTag) -> { });
@@ -106,10 +99,8 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
         removed(bucket, key, "LifecycleExpiration:Delete", true);
     }
 
+    /** The object's tags went with it ({@link TaggingBlobStore}, beneath this store). */
     private void removed(String bucket, String key, String eventName, boolean byS3) {
-        if (tags != null) {
-            tags.remove(bucket, key);
-        }
         for (NotificationRule rule : rules) {
             if (rule.matches(bucket, key, eventName)) {
                 destination.send(rule, event(bucket, key, eventName, null, null, byS3));
@@ -119,10 +110,6 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     }
 
     private void created(String bucket, String key, String eventName, String eTag) {
-        // Before GuardDuty's stand-in hears of the object: its verdict's tag is the new object's first.
-        if (tags != null) {
-            tags.remove(bucket, key);
-        }
         for (NotificationRule rule : rules) {
             if (rule.matches(bucket, key, eventName)) {
                 long size = blobMetadata(bucket, key).contentLength();
