@@ -4,8 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediagate.local.events.LocalAwsEndpoint;
+import dev.mediagate.local.lambda.AsyncInvoker;
 import dev.mediagate.local.lambda.FunctionHost;
 import dev.mediagate.local.s3.LocalS3Server;
+import dev.mediagate.local.s3.NotificationRule;
+import dev.mediagate.local.s3.NotifyingBlobStore;
+import dev.mediagate.local.s3.ObjectTags;
+import dev.mediagate.local.sqs.LocalSqsQueue;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import java.nio.file.Path;
 import dev.mediagate.local.sam.SamTemplate;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -42,13 +49,33 @@ public final class LocalReprocess {
         }
     }
 
+    /**
+     * Refused while a stack runs on the data directory: the events kept for its next start would wait for a start that
+     * has already happened. With the stack running, one file at a time goes through
+     * {@code POST /owners/{owner}/files/{fileId}/reprocess}.
+     */
     public static Summary run(boolean all, Optional<String> owner, LocalStack.Options options) throws Exception {
+        DataDirectoryLock dataDirectory;
+        try {
+            dataDirectory = DataDirectoryLock.take(options.dataDir(), "reprocess");
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage() + ": stop it first; reprocess runs on a stopped stack's data,"
+                    + " whose events the stack delivers when it starts (one file on a running stack: POST"
+                    + " /owners/{owner}/files/{fileId}/reprocess)");
+        }
+        try (dataDirectory) {
+            return runHolding(all, owner, options);
+        }
+    }
+
+    private static Summary runHolding(boolean all, Optional<String> owner, LocalStack.Options options) throws Exception {
         SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides());
         LocalKeys.loadOrCreate(options.dataDir().resolve("keys"), "cloudfront");
         java.util.Properties before = (java.util.Properties) System.getProperties().clone();
-        try (LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), 0, List.of(), store -> store);
+        FunctionHost functions = new FunctionHost(template, 1, true);
+        try (LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), 0, List.of(),
+                store -> notifyingTheNextStart(store, template, functions, options.dataDir()));
                 LocalAwsEndpoint aws = new LocalAwsEndpoint(new dev.mediagate.local.events.LocalEventBus(entry -> { }))) {
-            FunctionHost functions = new FunctionHost(template, 1, true);
             Map<String, String> overrides = new LinkedHashMap<>(LocalStack.overrides(s3, "http://127.0.0.1:" + options.cdnPort(),
                     LocalKeys.privateKeyFile(options.dataDir().resolve("keys"), "cloudfront")));
             overrides.putAll(LocalStack.eventOverrides(aws.url(), LocalKeys.webhookSecret(options.dataDir().resolve("keys"))));
@@ -85,6 +112,29 @@ public final class LocalReprocess {
         } finally {
             System.setProperties(before);
         }
+    }
+
+    /**
+     * S3's notifications of what the reprocessing writes (a new manifest: the publisher's {@code file.ready}), kept under
+     * {@code DIR/pending/} and {@code DIR/queues/} as the running stack keeps the events it has accepted: the stack
+     * delivers them when it starts, as Lambda's asynchronous queue and SQS would have at once in AWS. Without this a
+     * reprocessed file would never be announced. The objects' local tags are cleared on a write as S3 does; S3's
+     * EventBridge notifications go nowhere here (GuardDuty's stand-in only scans new originals, and reprocessing writes
+     * none).
+     */
+    static BlobStore notifyingTheNextStart(BlobStore store, SamTemplate template, FunctionHost functions, Path dataDir) {
+        DiskSpool asyncInvocations = new DiskSpool(dataDir.resolve("pending").resolve("async-invocations"));
+        Map<String, LocalSqsQueue> queues = new java.util.concurrent.ConcurrentHashMap<>();
+        return new NotifyingBlobStore(store, NotificationRule.from(template), (rule, event) -> {
+            if (rule.toQueue()) {
+                // Not started: the message stays on disk for the stack's own queue to receive.
+                queues.computeIfAbsent(rule.queueId(), queueId -> new LocalSqsQueue(LocalSqsQueue.Config.from(template, queueId, 1),
+                        functions, dataDir.resolve("queues").resolve(queueId), dataDir.resolve("dlq"), java.time.Duration.ofSeconds(1)))
+                        .send(new String(event, java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                AsyncInvoker.keepForTheNextStart(asyncInvocations, rule.functionId(), event);
+            }
+        }).clearingTagsOf(new ObjectTags(dataDir.resolve("s3-tags")));
     }
 
     /** {@code [#####-----] 5/10}: one line, redrawn in place. */

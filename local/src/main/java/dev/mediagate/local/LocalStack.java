@@ -69,6 +69,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<LocalSqsQueue> queues;
     private final Optional<LocalMalwareProtection> malwareProtection;
     private final Optional<LocalRepairSweep> repair;
+    private DataDirectoryLock dataDirectory;
 
     /**
      * Where the stack keeps its data, its ports (0 picks a free one), its template and its webhook receiver; whether a
@@ -124,8 +125,24 @@ public final class LocalStack implements AutoCloseable {
         this.repair = repair;
     }
 
-    /** Starts every part; {@code retryDelay} is the first of the async and webhook retry delays. */
+    /**
+     * Starts every part; {@code retryDelay} is the first of the async and webhook retry delays. Refused at once while
+     * another stack (or {@code reprocess}) holds the data directory.
+     */
     public static LocalStack start(Options options, Duration retryDelay) throws Exception {
+        DataDirectoryLock dataDirectory = DataDirectoryLock.take(options.dataDir(), "a local stack that is starting");
+        try {
+            LocalStack stack = startHolding(options, retryDelay);
+            stack.dataDirectory = dataDirectory;
+            dataDirectory.describe("a running local stack (API on http://127.0.0.1:" + stack.api.port() + "/)");
+            return stack;
+        } catch (Exception | Error e) {
+            dataDirectory.close();
+            throw e;
+        }
+    }
+
+    private static LocalStack startHolding(Options options, Duration retryDelay) throws Exception {
         Path keys = options.dataDir().resolve("keys");
         // With --webhook-url the template's webhook resources exist, as WebhookUrl and WebhookSecretArn make them in AWS.
         Map<String, String> parameters = new LinkedHashMap<>(options.parameterOverrides());
@@ -372,6 +389,9 @@ public final class LocalStack implements AutoCloseable {
             s3.close();
         } catch (Exception e) {
             System.err.println("S3Proxy did not stop cleanly: " + e.getMessage());
+        }
+        if (dataDirectory != null) {
+            dataDirectory.close();
         }
     }
 

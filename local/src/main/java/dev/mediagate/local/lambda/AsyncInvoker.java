@@ -68,6 +68,15 @@ public final class AsyncInvoker implements AutoCloseable {
         executor.execute(() -> attempt(functionId, event, 0, kept));
     }
 
+    /**
+     * An event accepted while no stack runs (S3's notification of a write made by a command on the stopped stack's
+     * data): kept in {@code spool} as {@link #submit} keeps it, so the next start's {@link #resume()} runs it. In AWS the
+     * notification would be on Lambda's asynchronous queue at once; locally it waits for the stack.
+     */
+    public static void keepForTheNextStart(DiskSpool spool, String functionId, byte[] event) {
+        spool.add(record(functionId, event, 0));
+    }
+
     /** Runs again every event a previous run accepted and did not finish, from the attempt it had reached. */
     public void resume() {
         if (spool == null) {

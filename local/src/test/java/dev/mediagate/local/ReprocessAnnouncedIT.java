@@ -1,0 +1,196 @@
+package dev.mediagate.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediagate.testing.Images;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as a user runs it: files uploaded to the stack and announced {@code file.ready}; the stack stopped;
+ * {@code reprocess --stale} with one more variant; the stack started again with that configuration announces each
+ * reprocessed file once more, with the new variant ({@code reprocess} keeps S3's notifications of its writes for the
+ * stack's next start); a second {@code --stale} makes and announces nothing; and {@code reprocess} is refused while
+ * the stack runs on the same data directory.
+ */
+class ReprocessAnnouncedIT {
+
+    private static final Path JAR = Checkout.ROOT.resolve("local/target/mediagate-local.jar");
+    private static final String READY = "mediagate local stack ready:";
+    private static final String ONE_MORE_VARIANT = "Variants=thumb=320x320,medium=1024x1024,large=2048x2048,tiny=64x64";
+    private static final int FILES = 3;
+
+    @TempDir
+    Path work;
+
+    private final List<String> output = new CopyOnWriteArrayList<>();
+
+    @Test
+    void aReprocessingOnTheStoppedStackIsAnnouncedOnceAFileWhenTheStackStartsAgain() throws Exception {
+        WebhookReceiver receiver = new WebhookReceiver();
+        Path data = work.resolve("data");
+        int apiPort = freePort();
+        List<String> flags = List.of("--data-dir", data.toString(), "--api-port", String.valueOf(apiPort), "--s3-port",
+                String.valueOf(freePort()), "--cdn-port", String.valueOf(freePort()), "--webhook-url", receiver.url().toString());
+        List<String> changed = new ArrayList<>(flags);
+        changed.addAll(List.of("--parameter-overrides", ONE_MORE_VARIANT));
+        StackClient client = new StackClient("http://127.0.0.1:" + apiPort);
+        List<String> fileIds = new ArrayList<>();
+
+        Process stack = start(flags);
+        try {
+            String token = client.token("reprocessed");
+            for (int i = 0; i < FILES; i++) {
+                fileIds.add(client.upload(token, "photo-" + i + ".jpg", "image/jpeg", Images.jpeg(Images.quadrants(640, 480)))
+                        .get("fileId").asText());
+            }
+            for (String fileId : fileIds) {
+                await(() -> ready(receiver, fileId).size() == 1, fileId + "'s first file.ready");
+            }
+            Command refused = reprocess(data, "--stale");
+            assertThat(refused.exitCode()).as("reprocess beside the running stack: " + refused.output()).isEqualTo(2);
+            assertThat(refused.output()).contains(data + " is in use by a running local stack (API on http://127.0.0.1:" + apiPort)
+                    .contains("stop it first");
+        } finally {
+            stop(stack);
+        }
+
+        Command reprocessed = reprocess(data, "--stale", "--parameter-overrides", ONE_MORE_VARIANT);
+        assertThat(reprocessed.exitCode()).as(reprocessed.output()).isZero();
+        assertThat(reprocessed.lastLine()).isEqualTo("reprocess: 3 files, 3 succeeded, 0 failed, 0 already current");
+        assertThat(ready(receiver, fileIds.get(0))).as("nothing announced while the stack is stopped").hasSize(1);
+
+        stack = start(changed);
+        try {
+            for (String fileId : fileIds) {
+                await(() -> ready(receiver, fileId).size() == 2, fileId + "'s file.ready after the reprocessing");
+                JsonNode latest = ready(receiver, fileId).values().stream().filter(event -> event.at("/data/variants").has("tiny"))
+                        .findFirst().orElseThrow(() -> new AssertionError(fileId + ": no file.ready names the new variant"));
+                assertThat(latest.at("/data/status").asText()).isEqualTo("ready");
+            }
+            await(() -> pending(data).isEmpty(), "the kept events delivered, left: " + pending(data));
+        } finally {
+            stop(stack);
+        }
+
+        Command again = reprocess(data, "--stale", "--parameter-overrides", ONE_MORE_VARIANT);
+        assertThat(again.lastLine()).isEqualTo("reprocess: 3 files, 0 succeeded, 0 failed, 3 already current");
+        assertThat(pending(data)).as("a run that writes nothing keeps no event for the next start").isEmpty();
+        assertThat(data.resolve("dlq")).as("nothing dead-lettered").doesNotExist();
+    }
+
+    /** The file's distinct {@code file.ready} events by id (a delivery may repeat one). */
+    private static Map<String, JsonNode> ready(WebhookReceiver receiver, String fileId) {
+        Map<String, JsonNode> events = new TreeMap<>();
+        for (WebhookReceiver.Delivery delivery : receiver.deliveriesFor(fileId)) {
+            try {
+                JsonNode event = StackClient.JSON.readTree(delivery.body());
+                if (event.path("type").asText().equals("file.ready")) {
+                    events.put(event.path("id").asText(), event);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return events;
+    }
+
+    /** Async invocations kept on disk for (or by) the stack. */
+    private static List<Path> pending(Path data) {
+        Path spool = data.resolve("pending/async-invocations");
+        if (!Files.isDirectory(spool)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(spool)) {
+            return files.filter(file -> file.toString().endsWith(".json")).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Command(int exitCode, String output) {
+        String lastLine() {
+            List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+
+    /** {@code java -jar mediagate-local.jar reprocess …}; standard output's last line is the summary. */
+    private static Command reprocess(Path data, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "reprocess", "--data-dir", data.toString()));
+        command.addAll(List.of(arguments));
+        Path stdout = Files.createTempFile("reprocess", ".out");
+        Path stderr = Files.createTempFile("reprocess", ".err");
+        Process process = new ProcessBuilder(command).directory(Checkout.ROOT.toFile()).redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile()).start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("reprocess ended").isTrue();
+        String out = Files.readString(stdout);
+        String err = Files.readString(stderr);
+        return new Command(process.exitValue(), process.exitValue() == 0 ? out : err + out);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Ctrl-C: the shutdown hook closes the stack (and releases its data directory). */
+    private static void stop(Process stack) throws InterruptedException {
+        stack.destroy();
+        assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private Process start(List<String> flags) throws Exception {
+        assertThat(JAR).as("the packaged stack (./mvnw package)").isRegularFile();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
+        command.addAll(flags);
+        Process process = new ProcessBuilder(command).directory(Checkout.ROOT.toFile()).redirectErrorStream(true).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Thread.ofVirtual().start(() -> {
+            try {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        int from = output.size();
+        await(() -> since(from).stream().anyMatch(line -> line.startsWith(READY)) || !process.isAlive(), "the stack to start");
+        assertThat(process.isAlive()).as("the stack started: " + since(from)).isTrue();
+        return process;
+    }
+
+    private List<String> since(int from) {
+        List<String> now = List.copyOf(output);
+        return now.subList(Math.min(from, now.size()), now.size());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
