@@ -9,7 +9,6 @@ import dev.mediagate.local.lambda.FunctionHost;
 import dev.mediagate.local.s3.LocalS3Server;
 import dev.mediagate.local.s3.NotificationRule;
 import dev.mediagate.local.s3.NotifyingBlobStore;
-import dev.mediagate.local.s3.ObjectTags;
 import dev.mediagate.local.sqs.LocalSqsQueue;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import java.nio.file.Path;
@@ -118,7 +117,7 @@ public final class LocalReprocess {
      * S3's notifications of what the reprocessing writes (a new manifest: the publisher's {@code file.ready}), kept under
      * {@code DIR/pending/} and {@code DIR/queues/} as the running stack keeps the events it has accepted: the stack
      * delivers them when it starts, as Lambda's asynchronous queue and SQS would have at once in AWS. Without this a
-     * reprocessed file would never be announced. The objects' local tags are cleared on a write as S3 does; S3's
+     * reprocessed file would never be announced (the objects' tags are the local S3's own). S3's
      * EventBridge notifications go nowhere here (GuardDuty's stand-in only scans new originals, and reprocessing writes
      * none).
      */
@@ -134,7 +133,7 @@ public final class LocalReprocess {
             } else {
                 AsyncInvoker.keepForTheNextStart(asyncInvocations, rule.functionId(), event);
             }
-        }).clearingTagsOf(new ObjectTags(dataDir.resolve("s3-tags")));
+        });
     }
 
     /** {@code [#####-----] 5/10}: one line, redrawn in place. */
