@@ -1,26 +1,21 @@
 package dev.mediagate.local;
 
+import static dev.mediagate.local.PackagedJar.await;
+import static dev.mediagate.local.PackagedJar.freePort;
+import static dev.mediagate.local.PackagedJar.kill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediagate.testing.Images;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KilledStackIT {
 
-    private static final Path JAR = Checkout.ROOT.resolve("local/target/mediagate-local.jar");
-    private static final String READY = "mediagate local stack ready:";
-
     @TempDir
     Path work;
 
-    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final PackagedJar jar = new PackagedJar();
 
     @Test
     void aStackKilledAfterAPutDuringProcessingAndDuringARetryFinishesEveryUploadOnceWhenItStartsAgain() throws Exception {
@@ -51,20 +43,20 @@ class KilledStackIT {
         Map<String, String> uploads = new LinkedHashMap<>();
         byte[] photo = Images.jpeg(Images.quadrants(4000, 3000));
 
-        Process stack = start(flags);
+        Process stack = jar.start(flags);
         String token = client.token("killed");
         String afterPut = client.upload(token, "after-put.jpg", "image/jpeg", photo).get("fileId").asText();
         kill(stack);
         uploads.put(afterPut, "right after its PUT");
 
-        stack = start(flags);
+        stack = jar.start(flags);
         String duringProcessing = client.upload(token, "during-processing.jpg", "image/jpeg", photo).get("fileId").asText();
         await(() -> inFlight(data, duringProcessing), "the resizer has received " + duringProcessing);
         kill(stack);
         uploads.put(duringProcessing, "during processing");
 
-        stack = start(flags);
-        int seen = output.size();
+        stack = jar.start(flags);
+        int seen = jar.lines();
         String duringRetry = client.upload(token, "during-retry.jpg", "image/jpeg", photo).get("fileId").asText();
         await(() -> inFlight(data, duringRetry), "the resizer has received " + duringRetry);
         // The resizer's instance dies (as a Lambda instance can): its invocation fails, and the message waits out the
@@ -72,12 +64,12 @@ class KilledStackIT {
         stack.descendants().filter(child -> child.info().commandLine().orElse("").contains("FunctionProcess"))
                 .forEach(ProcessHandle::destroyForcibly);
         Process waiting = stack;
-        await(() -> since(seen).stream().anyMatch(line -> line.contains("comes back after the visibility timeout")),
+        await(() -> jar.since(seen).stream().anyMatch(line -> line.contains("comes back after the visibility timeout")),
                 "the failed receive of " + duringRetry);
         kill(waiting);
         uploads.put(duringRetry, "during a retry back-off");
 
-        stack = start(flags);
+        stack = jar.start(flags);
         try {
             for (Map.Entry<String, String> upload : uploads.entrySet()) {
                 String fileId = upload.getKey();
@@ -149,61 +141,5 @@ class KilledStackIT {
             return false;
         }
         return false;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    /** SIGKILL, as {@code kill -9}: no shutdown hook runs. Its resizer JVMs end with it (their stdin closes). */
-    private static void kill(Process stack) throws InterruptedException {
-        List<ProcessHandle> children = stack.descendants().toList();
-        stack.destroyForcibly();
-        assertThat(stack.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        for (ProcessHandle child : children) {
-            child.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> {
-                child.destroyForcibly();
-                return child;
-            }).join();
-        }
-    }
-
-    private Process start(List<String> flags) throws Exception {
-        assertThat(JAR).as("the packaged stack (./mvnw package)").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
-        command.addAll(flags);
-        Process process = new ProcessBuilder(command).directory(Checkout.ROOT.toFile()).redirectErrorStream(true).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        Thread.ofVirtual().start(() -> {
-            try {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    output.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        int from = output.size();
-        await(() -> since(from).stream().anyMatch(line -> line.startsWith(READY)) || !process.isAlive(),
-                "the stack to start");
-        assertThat(process.isAlive()).as("the stack started: " + since(from)).isTrue();
-        return process;
-    }
-
-    /** The stack's output lines from index {@code from} on, as they are now. */
-    private List<String> since(int from) {
-        List<String> now = List.copyOf(output);
-        return now.subList(Math.min(from, now.size()), now.size());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,24 +1,20 @@
 package dev.mediagate.local;
 
+import static dev.mediagate.local.PackagedJar.await;
+import static dev.mediagate.local.PackagedJar.freePort;
+import static dev.mediagate.local.PackagedJar.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediagate.testing.Images;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,15 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReprocessAnnouncedIT {
 
-    private static final Path JAR = Checkout.ROOT.resolve("local/target/mediagate-local.jar");
-    private static final String READY = "mediagate local stack ready:";
     private static final String ONE_MORE_VARIANT = "Variants=thumb=320x320,medium=1024x1024,large=2048x2048,tiny=64x64";
     private static final int FILES = 3;
 
     @TempDir
     Path work;
 
-    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final PackagedJar jar = new PackagedJar();
 
     @Test
     void aReprocessingOnTheStoppedStackIsAnnouncedOnceAFileWhenTheStackStartsAgain() throws Exception {
@@ -54,7 +48,7 @@ class ReprocessAnnouncedIT {
         StackClient client = new StackClient("http://127.0.0.1:" + apiPort);
         List<String> fileIds = new ArrayList<>();
 
-        Process stack = start(flags);
+        Process stack = jar.start(flags);
         try {
             String token = client.token("reprocessed");
             for (int i = 0; i < FILES; i++) {
@@ -77,7 +71,7 @@ class ReprocessAnnouncedIT {
         assertThat(reprocessed.lastLine()).isEqualTo("reprocess: 3 files, 3 succeeded, 0 failed, 0 already current");
         assertThat(ready(receiver, fileIds.get(0))).as("nothing announced while the stack is stopped").hasSize(1);
 
-        stack = start(changed);
+        stack = jar.start(changed);
         try {
             for (String fileId : fileIds) {
                 await(() -> ready(receiver, fileId).size() == 2, fileId + "'s file.ready after the reprocessing");
@@ -134,63 +128,15 @@ class ReprocessAnnouncedIT {
 
     /** {@code java -jar mediagate-local.jar reprocess …}; standard output's last line is the summary. */
     private static Command reprocess(Path data, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "reprocess", "--data-dir", data.toString()));
+        List<String> command = new ArrayList<>(List.of("reprocess", "--data-dir", data.toString()));
         command.addAll(List.of(arguments));
         Path stdout = Files.createTempFile("reprocess", ".out");
         Path stderr = Files.createTempFile("reprocess", ".err");
-        Process process = new ProcessBuilder(command).directory(Checkout.ROOT.toFile()).redirectOutput(stdout.toFile())
+        Process process = new ProcessBuilder(PackagedJar.command(command)).directory(Checkout.ROOT.toFile()).redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile()).start();
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("reprocess ended").isTrue();
         String out = Files.readString(stdout);
         String err = Files.readString(stderr);
         return new Command(process.exitValue(), process.exitValue() == 0 ? out : err + out);
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    /** Ctrl-C: the shutdown hook closes the stack (and releases its data directory). */
-    private static void stop(Process stack) throws InterruptedException {
-        stack.destroy();
-        assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    }
-
-    private Process start(List<String> flags) throws Exception {
-        assertThat(JAR).as("the packaged stack (./mvnw package)").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
-        command.addAll(flags);
-        Process process = new ProcessBuilder(command).directory(Checkout.ROOT.toFile()).redirectErrorStream(true).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        Thread.ofVirtual().start(() -> {
-            try {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    output.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        int from = output.size();
-        await(() -> since(from).stream().anyMatch(line -> line.startsWith(READY)) || !process.isAlive(), "the stack to start");
-        assertThat(process.isAlive()).as("the stack started: " + since(from)).isTrue();
-        return process;
-    }
-
-    private List<String> since(int from) {
-        List<String> now = List.copyOf(output);
-        return now.subList(Math.min(from, now.size()), now.size());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
