@@ -17,6 +17,7 @@ import dev.mediagate.local.lambda.OnFailureRecords;
 import dev.mediagate.local.lambda.HeicLayer;
 import dev.mediagate.local.lambda.SharpLibvips;
 import dev.mediagate.local.s3.LocalInventory;
+import dev.mediagate.local.s3.LocalLifecycle;
 import dev.mediagate.local.s3.LocalS3Server;
 import dev.mediagate.local.s3.NotificationRule;
 import dev.mediagate.local.s3.NotifyingBlobStore;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -224,14 +226,15 @@ public final class LocalStack implements AutoCloseable {
         if (queues.containsKey(RESIZER_QUEUE)) {
             sentTo.put(SqsSendMessage.RESIZER_QUEUE_URL, queues.get(RESIZER_QUEUE));
         }
+        List<NotifyingBlobStore> notifyingStore = new ArrayList<>(1);
         LocalS3Server s3 = new LocalS3Server(options.dataDir().resolve("s3"), options.s3Port(), origins,
-                store -> new NotifyingBlobStore(store, notifications, (rule, event) -> {
+                store -> remember(notifyingStore, new NotifyingBlobStore(store, notifications, (rule, event) -> {
                     if (rule.toQueue()) {
                         queues.get(rule.queueId()).send(new String(event, StandardCharsets.UTF_8));
                     } else {
                         invoker.submit(rule.functionId(), event);
                     }
-                }, (createdIn, key, eTag) -> malwareProtection.ifPresent(scanner -> scanner.objectCreated(createdIn, key, eTag))));
+                }, (createdIn, key, eTag) -> malwareProtection.ifPresent(scanner -> scanner.objectCreated(createdIn, key, eTag)))));
         s3.ensureBucket(bucket);
         cdn.objectTags(key -> objectTags.of(bucket, key));
         // S3 Inventory's reports (and the repair sweep's cursor) go to the inventory bucket, as in AWS.
@@ -253,6 +256,10 @@ public final class LocalStack implements AutoCloseable {
         Optional<LocalRepairSweep> repair = template.exists(LocalRepairSweep.FUNCTION)
                 ? Optional.of(new LocalRepairSweep(template, functions, inventory, s3.client())) : Optional.empty();
         repair.ifPresent(sweep -> api.repairWith(sweep::runNow));
+        // S3 Lifecycle on a simulated clock, on demand: expired objects leave through the store, as deletes by S3.
+        LocalLifecycle lifecycle = LocalLifecycle.from(template, name -> everyObject(s3, name), s3.objectTags(),
+                notifyingStore.get(0)::expireByLifecycle);
+        api.lifecycleWith((at, after) -> lifecycle.run(LocalLifecycle.instant(at, after, Instant.now())).json());
         LocalSqsQueue resizerQueue = queues.get(RESIZER_QUEUE);
         if (resizerQueue != null) {
             api.redriveWith(() -> "{\"queue\":\"" + RESIZER_QUEUE + "\",\"moved\":" + resizerQueue.redriveDeadLetters() + "}");
@@ -278,6 +285,20 @@ public final class LocalStack implements AutoCloseable {
         repair.ifPresent(LocalRepairSweep::start);
         return new LocalStack(s3, invoker, api, cdn, bucket, functions, aws, router, webhooks, List.copyOf(queues.values()),
                 malwareProtection, repair);
+    }
+
+    private static NotifyingBlobStore remember(List<NotifyingBlobStore> holder, NotifyingBlobStore store) {
+        holder.add(store);
+        return store;
+    }
+
+    /** Every object of a local bucket; none when the bucket does not exist here. */
+    private static List<software.amazon.awssdk.services.s3.model.S3Object> everyObject(LocalS3Server s3, String bucket) {
+        try {
+            return s3.client().listObjectsV2Paginator(list -> list.bucket(bucket)).contents().stream().toList();
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+            return List.of();
+        }
     }
 
     /** The event functions' view: the bus and queue stand-ins, the webhook secret's file instead of its ARN. */

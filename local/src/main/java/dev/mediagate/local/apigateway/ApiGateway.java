@@ -72,6 +72,11 @@ public final class ApiGateway implements AutoCloseable {
         devRoutes.redriveWith(redrive);
     }
 
+    /** What {@code POST /_local/lifecycle?at=…|after=…} runs: S3 Lifecycle at that simulated time; its JSON report. */
+    public void lifecycleWith(java.util.function.BiFunction<String, String, String> run) {
+        devRoutes.lifecycleWith(run);
+    }
+
     /** What {@code POST /_local/repair} runs: the repair sweep, now. */
     public void repairWith(java.util.function.Supplier<String> sweep) {
         devRoutes.repairWith(sweep);

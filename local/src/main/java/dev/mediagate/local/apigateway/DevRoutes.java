@@ -28,6 +28,7 @@ final class DevRoutes {
     private Supplier<List<JsonNode>> recentEvents = List::of;
     private Supplier<String> repairSweep;
     private Supplier<String> redrive;
+    private java.util.function.BiFunction<String, String, String> lifecycle;
 
     void start(DevTokens devTokens, Map<String, Object> localConfig, Supplier<List<JsonNode>> recentEvents) {
         this.tokens = devTokens;
@@ -41,6 +42,10 @@ final class DevRoutes {
 
     void redriveWith(Supplier<String> redrive) {
         this.redrive = redrive;
+    }
+
+    void lifecycleWith(java.util.function.BiFunction<String, String, String> run) {
+        this.lifecycle = run;
     }
 
     boolean serves(String method, String path) {
@@ -88,6 +93,22 @@ final class DevRoutes {
                 return;
             }
             HttpExchanges.send(exchange, 200, "application/json", redrive.get().getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/_local/lifecycle") && lifecycle != null) {
+            // S3 Lifecycle on a simulated clock: what the buckets' rules would have expired by ?at=INSTANT or ?after=9d.
+            if (!"POST".equals(method)) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/lifecycle?at=2026-12-20T00:00:00Z (or ?after=9d) runs the lifecycle");
+                return;
+            }
+            Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
+            String report;
+            try {
+                report = lifecycle.apply(query.get("at"), query.get("after"));
+            } catch (IllegalArgumentException e) {
+                HttpExchanges.problem(exchange, 400, "Invalid request", e.getMessage());
+                return;
+            }
+            HttpExchanges.send(exchange, 200, "application/json", report.getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/_local/events")) {
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(recentEvents.get()));

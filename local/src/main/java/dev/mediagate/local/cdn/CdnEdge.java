@@ -122,8 +122,7 @@ public final class CdnEdge implements AutoCloseable {
             // S3 takes a key literally: no key mediagate writes ends in a slash or has an empty segment, so S3 has no
             // such object. The local S3 keeps objects as files, whose paths would lead such a key to another object
             // (variants/…/manifest.json/ to the manifest): it is never asked.
-            HttpExchanges.send(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
-            LocalLog.line("cdn", method + " " + path + " 404 (no such key in S3)");
+            deny(exchange, path, "no such key in S3, which CloudFront may not list");
             return;
         }
         if (!originReads.mayRead(key, () -> objectTags.apply(key))) {
@@ -156,8 +155,11 @@ public final class CdnEdge implements AutoCloseable {
             }
             LocalLog.line("cdn", method + " " + path + " " + exchange.getResponseCode());
         } catch (NoSuchKeyException e) {
-            HttpExchanges.send(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
-            LocalLog.line("cdn", method + " " + path + " 404");
+            // The distribution reads the bucket through OAC with s3:GetObject only, and S3 answers a missing key 403
+            // AccessDenied to a caller without s3:ListBucket (S3 API Reference, GetObject: "If you don't have the
+            // s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Access Denied error"); CloudFront passes
+            // it on. A deleted file's or an expired generation's URL answers the same.
+            deny(exchange, path, "no such key in S3, which CloudFront may not list");
         }
     }
 

@@ -19,7 +19,8 @@ public final class CommandLine {
                    java -jar local/target/mediagate-local.jar invoke <LogicalId> --event events/<file>.json [--data-dir DIR] [--template template.yaml]
                    java -jar local/target/mediagate-local.jar reprocess [--stale | --all] [--owner OWNER] [--data-dir DIR] [--parameter-overrides "Name=Value ..."]
                    java -jar local/target/mediagate-local.jar repair [--api-port 3000]    (the running stack's repair sweep, now)
-                   java -jar local/target/mediagate-local.jar redrive [--api-port 3000]   (the running stack's resizer failure queue, back on its queue)""";
+                   java -jar local/target/mediagate-local.jar redrive [--api-port 3000]   (the running stack's resizer failure queue, back on its queue)
+                   java -jar local/target/mediagate-local.jar lifecycle (--at 2026-12-20T00:00:00Z | --after 9d) [--api-port 3000]   (the running stack's S3 Lifecycle at a simulated time)""";
 
     private CommandLine() {
     }
@@ -30,6 +31,31 @@ public final class CommandLine {
 
     /** {@code reprocess [--stale | --all] [--owner OWNER] [stack options]}: {@code --stale} (the default) or every file. */
     record Reprocess(boolean all, Optional<String> owner, LocalStack.Options options) {
+    }
+
+    /** {@code lifecycle (--at INSTANT | --after DURATION) [--api-port PORT]}: the route's query and the stack's port. */
+    record Lifecycle(String query, int apiPort) {
+    }
+
+    static Lifecycle lifecycle(List<String> args) {
+        String at = null;
+        String after = null;
+        int port = 3000;
+        for (int i = 0; i < args.size(); i++) {
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            switch (args.get(i)) {
+                case "--at" -> at = required("--at", value);
+                case "--after" -> after = required("--after", value);
+                case "--api-port" -> port = port("--api-port", value);
+                default -> throw new IllegalArgumentException("lifecycle takes --at INSTANT or --after DURATION, and --api-port PORT, not " + args.get(i));
+            }
+            i++;
+        }
+        // Checked here too, so a typo is told before the stack is asked.
+        dev.mediagate.local.s3.LocalLifecycle.instant(at, after, java.time.Instant.now());
+        String query = at != null ? "at=" + java.net.URLEncoder.encode(at, java.nio.charset.StandardCharsets.UTF_8)
+                : "after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8);
+        return new Lifecycle(query, port);
     }
 
     static Reprocess reprocess(List<String> args) {

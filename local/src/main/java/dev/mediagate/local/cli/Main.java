@@ -27,6 +27,9 @@ public final class Main {
             if (!arguments.isEmpty() && (arguments.get(0).equals("repair") || arguments.get(0).equals("redrive"))) {
                 System.exit(askTheRunningStack(arguments.get(0), arguments.subList(1, arguments.size())));
             }
+            if (!arguments.isEmpty() && arguments.get(0).equals("lifecycle")) {
+                System.exit(lifecycle(arguments.subList(1, arguments.size())));
+            }
             if (arguments.contains("--help") || arguments.contains("-h")) {
                 System.out.println(CommandLine.USAGE);
                 return;
@@ -103,6 +106,43 @@ public final class Main {
             return 1;
         }
         System.out.println(response.body());
+        return 0;
+    }
+
+    /**
+     * {@code lifecycle (--at INSTANT | --after 9d) [--api-port PORT]}: the running stack's S3 Lifecycle at a simulated
+     * time ({@code POST /_local/lifecycle}); prints what each rule expired, then the total. The stack must be running:
+     * its expirations are deletes its functions hear of.
+     */
+    public static int lifecycle(List<String> args) throws Exception {
+        CommandLine.Lifecycle lifecycle = CommandLine.lifecycle(args);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + lifecycle.apiPort()
+                + "/_local/lifecycle?" + lifecycle.query())).timeout(Duration.ofMinutes(15))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        java.net.http.HttpResponse<String> response;
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            System.err.println("no local stack answers on 127.0.0.1:" + lifecycle.apiPort() + ": start it first (java -jar mediagate-local.jar), or name its --api-port");
+            return 1;
+        }
+        if (response.statusCode() != 200) {
+            System.err.println("the stack did not run the lifecycle: HTTP " + response.statusCode() + " " + response.body());
+            return 1;
+        }
+        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        for (var rule : report.path("rules")) {
+            StringBuilder line = new StringBuilder(rule.path("bucket").asText() + " " + rule.path("id").asText() + ": "
+                    + rule.path("expired").asInt() + " expired");
+            if (rule.has("notModelled")) {
+                line.append(" (not modelled locally: ");
+                rule.path("notModelled").forEach(action -> line.append(action.asText()).append(' '));
+                line.setLength(line.length() - 1);
+                line.append(')');
+            }
+            System.out.println(line);
+        }
+        System.out.println("lifecycle at " + report.path("at").asText() + ": " + report.path("expired").asInt() + " objects expired");
         return 0;
     }
 

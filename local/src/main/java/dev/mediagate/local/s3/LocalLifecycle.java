@@ -110,6 +110,40 @@ public final class LocalLifecycle {
     public record RuleReport(String bucket, String id, List<String> keys, List<String> notModelled) {
     }
 
+    /**
+     * The simulated instant a run stands at: {@code at}, an ISO-8601 instant ({@code 2026-12-20T00:00:00Z}), or
+     * {@code after}, a time from {@code now}: whole days ({@code 9d}), hours ({@code 36h}) or an ISO-8601 duration
+     * ({@code P9D}, {@code PT36H}). Exactly one of them.
+     */
+    public static Instant instant(String at, String after, Instant now) {
+        if ((at == null) == (after == null)) {
+            throw new IllegalArgumentException("name the simulated time with at (an instant, 2026-12-20T00:00:00Z) or after (9d, 36h, P9DT12H), one of them");
+        }
+        if (at != null) {
+            try {
+                return Instant.parse(at);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("at must be an ISO-8601 instant in UTC, e.g. 2026-12-20T00:00:00Z, got '" + at + "'");
+            }
+        }
+        java.util.regex.Matcher shortForm = java.util.regex.Pattern.compile("(\\d{1,6})([dh])").matcher(after);
+        java.time.Duration duration;
+        if (shortForm.matches()) {
+            long amount = Long.parseLong(shortForm.group(1));
+            duration = shortForm.group(2).equals("d") ? java.time.Duration.ofDays(amount) : java.time.Duration.ofHours(amount);
+        } else {
+            try {
+                duration = java.time.Duration.parse(after);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("after must be days (9d), hours (36h) or an ISO-8601 duration (P9DT12H), got '" + after + "'");
+            }
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("after must not be negative: the lifecycle's clock only moves forward, got '" + after + "'");
+        }
+        return now.plus(duration);
+    }
+
     /** Expires, in every bucket, each object some enabled rule says has expired by {@code at}. */
     public synchronized Report run(Instant at) {
         List<RuleReport> reports = new ArrayList<>();
