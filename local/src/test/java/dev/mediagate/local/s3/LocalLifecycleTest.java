@@ -171,4 +171,18 @@ class LocalLifecycleTest {
         LifecycleRule bySize = LifecycleRule.parse("B", 0, Map.of("Status", "Enabled", "ExpirationInDays", 1, "ObjectSizeGreaterThan", 10));
         assertThat(bySize.appliedLocally()).isFalse();
     }
+
+    @Test
+    void theSimulatedTimeIsAnInstantOrATimeFromNowOneOfThem() {
+        Instant now = Instant.parse("2026-12-03T10:00:00Z");
+        assertThat(LocalLifecycle.instant("2026-12-20T00:00:00Z", null, now)).isEqualTo(Instant.parse("2026-12-20T00:00:00Z"));
+        assertThat(LocalLifecycle.instant(null, "9d", now)).isEqualTo(Instant.parse("2026-12-12T10:00:00Z"));
+        assertThat(LocalLifecycle.instant(null, "36h", now)).isEqualTo(Instant.parse("2026-12-04T22:00:00Z"));
+        assertThat(LocalLifecycle.instant(null, "P1DT1H", now)).isEqualTo(Instant.parse("2026-12-04T11:00:00Z"));
+        assertThatThrownBy(() -> LocalLifecycle.instant(null, null, now)).hasMessageContaining("one of them");
+        assertThatThrownBy(() -> LocalLifecycle.instant("2026-12-20T00:00:00Z", "9d", now)).hasMessageContaining("one of them");
+        assertThatThrownBy(() -> LocalLifecycle.instant("2026-12-20", null, now)).hasMessageContaining("ISO-8601 instant");
+        assertThatThrownBy(() -> LocalLifecycle.instant(null, "9 days", now)).hasMessageContaining("after must be");
+        assertThatThrownBy(() -> LocalLifecycle.instant(null, "-PT1H", now)).hasMessageContaining("only moves forward");
+    }
 }
