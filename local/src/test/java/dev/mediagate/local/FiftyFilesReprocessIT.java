@@ -68,6 +68,9 @@ class FiftyFilesReprocessIT {
                         .contains("/" + now.generation() + "/");
                 var superseded = client.headObject(h -> h.bucket(BUCKET).key(old.variants().get("thumb").key()));
                 assertThat(superseded.metadata()).as("the old key still serves, marked superseded").containsKey("superseded-at");
+                assertThat(client.getObjectTagging(g -> g.bucket(BUCKET).key(old.variants().get("thumb").key())).tagSet())
+                        .as("tagged for the lifecycle rule expire-superseded-variants")
+                        .contains(software.amazon.awssdk.services.s3.model.Tag.builder().key("mediagate-status").value("superseded").build());
             }
         }
 

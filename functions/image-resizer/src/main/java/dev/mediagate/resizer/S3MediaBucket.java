@@ -24,7 +24,10 @@ import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
-/** The media bucket in S3 (or S3Proxy, locally: no tags, which answers 501 to tagging). */
+/**
+ * The media bucket in S3, or an S3-compatible store (the local stack's keeps tags as S3 does; one without tags answers
+ * 501 to tagging, and the marks below then fall back or are skipped).
+ */
 final class S3MediaBucket implements MediaBucket {
 
     static final String VARIANT_CACHE_CONTROL = "public, max-age=31536000, immutable";
@@ -142,7 +145,7 @@ final class S3MediaBucket implements MediaBucket {
      * The bucket's lifecycle rule deletes rejected originals after a few days. The tag joins the original's others:
      * PutObjectTagging replaces the whole set, so the set is read first and written back with it (GuardDuty's
      * GuardDutyMalwareScanStatus, THREATS_FOUND as evidence, is kept; the bucket policy lets the resizer send back only
-     * the value GuardDuty wrote). An S3-compatible store without tagging (S3Proxy, locally) answers 501: the rejection
+     * the value GuardDuty wrote). An S3-compatible store without tagging answers 501: the rejection
      * stands, the original just stays.
      */
     @Override
