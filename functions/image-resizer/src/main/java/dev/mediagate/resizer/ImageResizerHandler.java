@@ -78,7 +78,7 @@ public class ImageResizerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         this(new MediaProcessor(new S3MediaBucket(S3Clients.client(S3EndpointConfig.from(settings)), upload.bucket()),
                 settings.longInRange("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1, MAX_IMAGE_BYTES_LIMIT),
                 ImagePipeline.from(settings), Clock.systemUTC(), Metrics.toStandardOutput("image-resizer"),
-                EventBus.from(settings), MediaProcessor.Checkpoints.NONE, VariantWrites.inFlight(settings)).waitingForMalwareVerdicts(scansForMalware(settings)),
+                EventBus.from(settings), MediaProcessor.Checkpoints.NONE, VariantWrites.inFlight(settings)).waitingForMalwareVerdicts(scansForMalware(settings), settings.bool("MALWARE_SCAN_FAIL_OPEN", false)),
                 (int) settings.longInRange("MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
                 settings.bool("MALWARE_SCAN_FAIL_OPEN", false));
     }

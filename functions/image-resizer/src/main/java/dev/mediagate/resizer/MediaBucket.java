@@ -112,6 +112,12 @@ interface MediaBucket {
      */
     void tagRejected(String key);
 
+    /**
+     * The {@code GuardDutyMalwareScanStatus} tag GuardDuty Malware Protection put on the original with its verdict;
+     * empty while it has none (not scanned yet, or a store without tags).
+     */
+    Optional<String> malwareScanStatus(String key);
+
     /** Removes the rejected mark of an original whose file is ready now (reprocessed), keeping its other tags. */
     void clearRejected(String key);
 }

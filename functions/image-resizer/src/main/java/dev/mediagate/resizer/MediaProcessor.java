@@ -86,6 +86,7 @@ final class MediaProcessor implements Reprocessing {
      * alone, so nothing the scan has not judged is ever processed.
      */
     private boolean waitsForMalwareVerdicts;
+    private boolean malwareScanFailOpen;
 
     MediaProcessor(S3Client s3, String bucket, long maxImageBytes, ImagePipeline pipeline, Clock clock, Metrics metrics,
             EventSink events) {
@@ -118,8 +119,35 @@ final class MediaProcessor implements Reprocessing {
 
     /** With malware scanning on: a file without a manifest is processed on its scan's verdict only. */
     MediaProcessor waitingForMalwareVerdicts(boolean waits) {
+        return waitingForMalwareVerdicts(waits, false);
+    }
+
+    /**
+     * As above; {@code failOpen} (MALWARE_SCAN_FAIL_OPEN): a scan that did not conclude, read from the original's tag,
+     * is processed as clean instead of rejected {@code scan-failed}, as the handler treats the same verdict's event.
+     */
+    MediaProcessor waitingForMalwareVerdicts(boolean waits, boolean failOpen) {
         this.waitsForMalwareVerdicts = waits;
+        this.malwareScanFailOpen = failOpen;
         return this;
+    }
+
+    /**
+     * GuardDuty's verdict as its tag on the original says, for a file whose verdict event never reached the resizer
+     * (EventBridge gave up after a day and dead-lettered it; a rule was briefly missing): the repair sweep and a
+     * reprocessing then find the file without a manifest, and the tag is the verdict. Only GuardDuty's role may set
+     * that tag to a value that lets a file through (the bucket policy's OnlyGuardDutyMarksAnOriginalServable), and S3
+     * keeps a tag with the object it was put on (an original is never overwritten: its upload is If-None-Match), so
+     * the tag speaks of these bytes. Empty while the original has no verdict tag: the scan has not finished.
+     */
+    private Optional<Optional<RejectionReason>> verdictTaggedOn(OriginalKey file) {
+        Optional<String> status = bucket.malwareScanStatus(file.key());
+        status.ifPresent(value -> {
+            metrics.count("MalwareVerdictsReadFromTags", Map.of());
+            log.atInfo().addKeyValue("fileId", file.fileId().value()).addKeyValue("verdict", value)
+                    .log("no verdict event reached the resizer: the original's GuardDuty tag is its verdict");
+        });
+        return status.map(value -> MalwareScanResult.Verdict.of(value).rejection(malwareScanFailOpen));
     }
 
     /** Runs synthetic pictures through the image pipeline (before a SnapStart snapshot); no S3 call. */
@@ -174,7 +202,11 @@ final class MediaProcessor implements Reprocessing {
             return ProcessingResult.skipped(key, "already processed");
         }
         if (!verdict && waitsForMalwareVerdicts && existing.isEmpty()) {
-            return ProcessingResult.skipped(key, "waiting for the malware scan's verdict");
+            Optional<Optional<RejectionReason>> tagged = verdictTaggedOn(file);
+            if (tagged.isEmpty()) {
+                return ProcessingResult.skipped(key, "waiting for the malware scan's verdict");
+            }
+            scanRejection = tagged.get();
         }
         if (bucket.isDeleted(file)) {
             return ProcessingResult.skipped(key, "the file was deleted");
@@ -255,8 +287,14 @@ final class MediaProcessor implements Reprocessing {
         }
         Optional<Manifest.Stored> existing = bucket.manifest(file);
         if (existing.isEmpty() && waitsForMalwareVerdicts) {
-            // Its first processing comes with GuardDuty's verdict, which has not arrived: a retry may find it done.
-            return new Outcome(Kind.RACED, "waiting for the malware scan's verdict", null, null);
+            Optional<Optional<RejectionReason>> tagged = verdictTaggedOn(file);
+            if (tagged.isEmpty()) {
+                // Its first processing comes with GuardDuty's verdict, which has not arrived: a retry may find it done.
+                return new Outcome(Kind.RACED, "waiting for the malware scan's verdict", null, null);
+            }
+            ProcessingResult result = process(bucket.name(), key, tagged.get(), head.get().etag());
+            return new Outcome(Kind.REPROCESSED, "never processed, processed now on its scan's tag: " + result.outcome(),
+                    statusOf(result), null);
         }
         if (existing.isEmpty()) {
             ProcessingResult result = process(bucket.name(), key);

@@ -56,7 +56,8 @@ public class ReprocessHandler implements RequestStreamHandler {
                 ImagePipeline.from(settings), Clock.systemUTC(),
                 Metrics.toStandardOutput("reprocess"), EventBus.from(settings), MediaProcessor.Checkpoints.NONE,
                 VariantWrites.inFlight(settings))
-                .waitingForMalwareVerdicts(ImageResizerHandler.scansForMalware(settings)));
+                .waitingForMalwareVerdicts(ImageResizerHandler.scansForMalware(settings),
+                        settings.bool("MALWARE_SCAN_FAIL_OPEN", false)));
     }
 
     ReprocessHandler(Reprocessing reprocessing) {

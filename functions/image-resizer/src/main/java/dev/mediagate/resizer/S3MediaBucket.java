@@ -34,6 +34,8 @@ final class S3MediaBucket implements MediaBucket {
     static final String STATUS_TAG = "mediagate-status";
     /** The value of {@link #STATUS_TAG} on a previous generation's variants: the lifecycle rule deletes them. */
     static final String SUPERSEDED = "superseded";
+    /** The tag GuardDuty Malware Protection for S3 puts on each object it scans, its result status as the value. */
+    static final String MALWARE_SCAN_STATUS_TAG = "GuardDutyMalwareScanStatus";
     /** When a variant was superseded ({@code x-amz-meta-superseded-at}), also where the store keeps no tags. */
     static final String SUPERSEDED_AT = "superseded-at";
     private static final Logger log = LoggerFactory.getLogger(S3MediaBucket.class);
@@ -160,6 +162,20 @@ final class S3MediaBucket implements MediaBucket {
     @Override
     public void clearRejected(String key) {
         retag(key, tags -> FileStatus.REJECTED.code().equals(tags.remove(STATUS_TAG)));
+    }
+
+    @Override
+    public Optional<String> malwareScanStatus(String key) {
+        try {
+            return s3.getObjectTagging(get -> get.bucket(bucket).key(key)).tagSet().stream()
+                    .filter(tag -> tag.key().equals(MALWARE_SCAN_STATUS_TAG)).map(Tag::value).findFirst();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 || e.statusCode() == 501) {
+                // Deleted meanwhile, or a store without tags: no verdict to read.
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Reads the original's tags, changes them, and writes them back when {@code change} says it changed them. */

@@ -185,6 +185,15 @@ final class FakeMediaBucket implements MediaBucket {
         tagged.add(key);
     }
 
+    /** GuardDuty's verdict tags, by original key. */
+    final Map<String, String> malwareScanStatuses = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<String> malwareScanStatus(String key) {
+        requests.add("GETTAGS " + key);
+        return Optional.ofNullable(malwareScanStatuses.get(key));
+    }
+
     @Override
     public void clearRejected(String key) {
         requests.add("UNTAG " + key);

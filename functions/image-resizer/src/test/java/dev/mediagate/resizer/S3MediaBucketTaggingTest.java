@@ -81,6 +81,20 @@ class S3MediaBucketTaggingTest {
     }
 
     @Test
+    void guardDutysVerdictIsReadFromItsTagAmongTheOthers() {
+        s3.tags.put(S3MediaBucket.STATUS_TAG, "rejected");
+        assertThat(bucket.malwareScanStatus(KEY)).as("not scanned yet").isEmpty();
+
+        s3.tags.put("GuardDutyMalwareScanStatus", "NO_THREATS_FOUND");
+
+        assertThat(bucket.malwareScanStatus(KEY)).contains("NO_THREATS_FOUND");
+        s3.status = 404;
+        assertThat(bucket.malwareScanStatus(KEY)).as("the original deleted meanwhile").isEmpty();
+        s3.status = 403;
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bucket.malwareScanStatus(KEY))).isInstanceOf(S3Exception.class);
+    }
+
+    @Test
     void aStoreWithoutTagsOrAnOriginalGoneIsFine() {
         for (int status : new int[] {501, 404}) {
             s3.status = status;
