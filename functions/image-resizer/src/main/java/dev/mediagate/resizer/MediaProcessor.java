@@ -142,12 +142,22 @@ final class MediaProcessor implements Reprocessing {
      */
     private Optional<Optional<RejectionReason>> verdictTaggedOn(OriginalKey file) {
         Optional<String> status = bucket.malwareScanStatus(file.key());
-        status.ifPresent(value -> {
-            metrics.count("MalwareVerdictsReadFromTags", Map.of());
-            log.atInfo().addKeyValue("fileId", file.fileId().value()).addKeyValue("verdict", value)
-                    .log("no verdict event reached the resizer: the original's GuardDuty tag is its verdict");
-        });
-        return status.map(value -> MalwareScanResult.Verdict.of(value).rejection(malwareScanFailOpen));
+        if (status.isEmpty()) {
+            return Optional.empty();
+        }
+        // Unlike the event, the tag may hold what GuardDuty never writes: the bucket policy only keeps others from
+        // setting the values the CDN serves, so any other value is not taken as a verdict (failing open would serve it).
+        Optional<MalwareScanResult.Verdict> verdict = MalwareScanResult.Verdict.named(status.get());
+        if (verdict.isEmpty()) {
+            metrics.count("MalwareScanTagsNotRecognised", Map.of());
+            log.atWarn().addKeyValue("fileId", file.fileId().value())
+                    .log("the original's GuardDutyMalwareScanStatus tag is no status GuardDuty writes: still waiting for a verdict");
+            return Optional.empty();
+        }
+        metrics.count("MalwareVerdictsReadFromTags", Map.of());
+        log.atInfo().addKeyValue("fileId", file.fileId().value()).addKeyValue("verdict", verdict.get())
+                .log("no verdict event reached the resizer: the original's GuardDuty tag is its verdict");
+        return Optional.of(verdict.get().rejection(malwareScanFailOpen));
     }
 
     /** Runs synthetic pictures through the image pipeline (before a SnapStart snapshot); no S3 call. */
