@@ -40,7 +40,14 @@ class Uploads {
   // Files whose multipart upload Uppy restored and resumes itself (from ListParts): never asked for again.
   readonly #resumed = new Set<string>();
 
+  readonly #uppy: UppyLike;
+  readonly #client: Mediagate;
+  readonly #options: UppyIntegrationOptions;
+
   constructor(uppy: UppyLike, client: Mediagate, options: UppyIntegrationOptions) {
+    this.#uppy = uppy;
+    this.#client = client;
+    this.#options = options;
     uppy.addPreProcessor(async (fileIds) => {
       for (const id of fileIds.filter((id) => !this.#created.has(id) && !this.#resumed.has(id))) {
         const file = uppy.getFile(id);
@@ -52,20 +59,43 @@ class Uploads {
           if (partSize > 0) this.#partSizes.set(file.data.size, partSize);
           continue;
         }
-        const created = await client.createUpload({
-          filename: file.name ?? "upload", contentType: file.type || "application/octet-stream", size: file.data.size,
-          ...(options.visibility ? { visibility: options.visibility } : {}),
-        });
-        this.#created.set(id, created);
-        if (created.upload.method === "multipart") {
-          this.#partSizes.set(file.data.size, created.upload.partSize);
-          // Kept with the file's meta, so that a restored file (Golden Retriever) finds its layout again.
-          uppy.setFileMeta(id, { fileId: created.fileId, partSize: created.upload.partSize });
-        } else {
-          uppy.setFileMeta(id, { fileId: created.fileId });
-        }
+        await this.#create(file);
       }
     });
+  }
+
+  async #create(file: UppyFileLike): Promise<UploadCreated> {
+    const { id } = file;
+    const uppy = this.#uppy;
+    const created = await this.#client.createUpload({
+      filename: file.name ?? "upload", contentType: file.type || "application/octet-stream", size: file.data.size,
+      ...(this.#options.visibility ? { visibility: this.#options.visibility } : {}),
+    });
+    this.#created.set(id, created);
+    if (created.upload.method === "multipart") {
+      this.#partSizes.set(file.data.size, created.upload.partSize);
+      // Kept with the file's meta, so that a restored file (Golden Retriever) finds its layout again.
+      uppy.setFileMeta(id, { fileId: created.fileId, partSize: created.upload.partSize });
+    } else {
+      uppy.setFileMeta(id, { fileId: created.fileId });
+    }
+    return created;
+  }
+
+  /**
+   * The file's single PUT, with a URL that has not expired. A URL past its `expiresAt` (a retry long after the first
+   * attempt: S3 would answer 403 "Request has expired") is replaced by a new `POST /uploads`, which gives the file a
+   * new mediagate id (the contract signs a single PUT there only), as the client's own upload does. A minute's margin
+   * keeps a PUT from starting on a URL about to expire.
+   */
+  async freshPut(file: { id: string }): Promise<UploadCreated> {
+    const created = this.of(file);
+    if (created.upload.method !== "PUT") return created;
+    const expiresAt = Date.parse(created.upload.expiresAt);
+    if (Number.isNaN(expiresAt) || Date.now() < expiresAt - URL_MARGIN_MS) return created;
+    const current = this.#uppy.getFile(file.id);
+    if (!current) return created;
+    return this.#create(current);
   }
 
   of(file: { id: string }): UploadCreated {
@@ -84,6 +114,13 @@ class Uploads {
   /** The upload of a mediagate file id. */
   byFileId(fileId: FileId): UploadCreated | undefined {
     return [...this.#created.values()].find((created) => created.fileId === fileId);
+  }
+
+  /** {@link freshPut} of the Uppy file whose upload is this mediagate file id. */
+  async freshPutOf(fileId: FileId): Promise<UploadCreated> {
+    const entry = [...this.#created.entries()].find(([, created]) => created.fileId === fileId);
+    if (!entry) throw new Error(`mediagate: no upload was asked for ${fileId}: add the file again`);
+    return this.freshPut({ id: entry[0] });
   }
 
   partSize(size: number): number | undefined {
@@ -106,7 +143,8 @@ export function uppy5(uppy: UppyLike, client: Mediagate, options: UppyIntegratio
     limit: options.limit ?? 4,
     shouldUseMultipart: (file: { id: string }) => uploads.isMultipart(file),
     getChunkSize: (data: Blob) => uploads.partSize(data.size) ?? DEFAULT_PART_SIZE,
-    getUploadParameters: (file: { id: string }) => {
+    getUploadParameters: async (file: { id: string }) => {
+      await uploads.freshPut(file);
       const upload = put(file);
       return { method: "PUT" as const, url: upload.url, headers: upload.headers };
     },
@@ -171,7 +209,9 @@ export function uppy6(uppy: UppyLike, client: Mediagate, options: UppyIntegratio
       const created = uploads.byFileId(fileId);
       if (!created) throw new Error(`mediagate: no upload was asked for ${fileId}: add the file again`);
       if (request.method === "PUT" && created.upload.method === "PUT") {
-        return { url: created.upload.url, key: fileId, headers: created.upload.headers };
+        const fresh = await uploads.freshPutOf(fileId);
+        if (fresh.upload.method !== "PUT") throw new Error(`mediagate: ${fileId} goes up in parts`);
+        return { url: fresh.upload.url, key: fresh.fileId, headers: fresh.upload.headers };
       }
       if (request.method === "POST" && created.upload.method === "multipart") {
         return { url: xml(`<InitiateMultipartUploadResult><Key>${escapeXml(fileId)}</Key><UploadId>${escapeXml(created.upload.uploadId)}`
@@ -216,6 +256,8 @@ export function uppy6(uppy: UppyLike, client: Mediagate, options: UppyIntegratio
 }
 
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+/** How long before its `expiresAt` a single PUT's URL is no longer handed to Uppy (a PUT must not start on a URL about to expire). */
+const URL_MARGIN_MS = 60_000;
 
 
 /** S3's answer, as the response of a `data:` URL that Uppy "sends" the request to. */
