@@ -67,8 +67,13 @@ export async function openPage(executable, apiUrl, scripts) {
   await load();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
+  // Requests the network refused (Network.setBlockedURLs), by URL as sent.
+  const refused = [];
+  cdp.on("Network.loadingFailed", (event) => {
+    if (event.blockedReason) refused.push(event.requestId);
+  });
   return {
-    browser, page, cdp, errors,
+    browser, page, cdp, errors, refused,
     /** Reloads the page (its origin's storage stays) and puts the scripts back. */
     reload: load,
     /** Makes the network fail every request whose URL matches one of these patterns (`*` wildcards); none to heal. */

@@ -113,3 +113,20 @@ test("clients throttled together (429 without Retry-After, as API Gateway sends 
   assert.ok(Math.min(...retriedAt) >= 195, `no retry before half the step: ${retriedAt}`);
   assert.ok(Math.max(...retriedAt) - Math.min(...retriedAt) >= 60, `the retries are spread, not all at once: ${retriedAt}`);
 });
+
+test("waitUntilReady reads a processing file less and less often, and stops at ready", async () => {
+  const readAt = [];
+  const { fetch } = recording(() => {
+    readAt.push(performance.now());
+    return Response.json({ ...view, status: readAt.length < 5 ? "processing" : "ready" });
+  });
+  const client = new Mediagate({ baseUrl: "https://api.example.com", getToken: () => "t", fetch });
+
+  const ready = await client.waitUntilReady(view.fileId);
+
+  assert.equal(ready.status, "ready");
+  assert.equal(readAt.length, 5);
+  const pauses = readAt.slice(1).map((at, i) => at - readAt[i]);
+  assert.ok(pauses[0] >= 240, `the first pause is a quarter second: ${pauses}`);
+  pauses.slice(1).forEach((pause, i) => assert.ok(pause > pauses[i] * 1.3, `each pause longer than the one before: ${pauses}`));
+});
