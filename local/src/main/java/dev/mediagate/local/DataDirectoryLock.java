@@ -20,6 +20,37 @@ import java.nio.file.StandardOpenOption;
 public final class DataDirectoryLock implements AutoCloseable {
 
     static final String FILE = "in-use.lock";
+    private static final java.util.regex.Pattern RUNNING_STACK_API = java.util.regex.Pattern.compile(
+            "a running local stack \\(API on (http://127\\.0\\.0\\.1:\\d+/)\\)");
+
+    /** What a running stack's lock says, naming its API (which {@link #runningStackApi} reads back). */
+    static String runningStack(int apiPort) {
+        return "a running local stack (API on http://127.0.0.1:" + apiPort + "/)";
+    }
+
+    /** The API of the stack that holds the directory now; empty when none does (or a command holds it). */
+    public static java.util.Optional<java.net.URI> runningStackApi(Path dataDir) {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock != null) {
+                lock.release();
+                return java.util.Optional.empty();
+            }
+            java.util.regex.Matcher holder = RUNNING_STACK_API.matcher(Files.readString(file, StandardCharsets.UTF_8));
+            return holder.find() ? java.util.Optional.of(java.net.URI.create(holder.group(1))) : java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private final FileChannel channel;
     private final FileLock lock;

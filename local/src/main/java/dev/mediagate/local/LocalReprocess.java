@@ -18,9 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -29,7 +26,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * (and {@code --parameter-overrides}) gives it, over every original of the local bucket (or one owner's), each as one
  * task of an S3 Batch Operations invocation (schema 2.0; {@code --all} sends {@code {"force": "true"}}), as a job in
  * AWS would. A progress bar on standard error; the last line on standard output is
- * {@code reprocess: N files, S succeeded, F failed, K already current}.
+ * {@code reprocess: N files, S succeeded, F failed, K already current}. On a stopped stack's data the command does it
+ * itself ({@link #run}); beside a running stack, that stack does ({@link #inRunningStack}).
  */
 public final class LocalReprocess {
 
@@ -83,31 +81,16 @@ public final class LocalReprocess {
             functions.configure(overrides);
             String bucket = template.environment(FUNCTION).get("MEDIA_BUCKET");
             s3.ensureBucket(bucket);
-            List<String> keys = originals(s3, bucket, owner);
             PrintStream stdout = LocalStack.stderrAsStdout();
-            int succeeded = 0;
-            int failed = 0;
-            int current = 0;
             try {
-                for (int i = 0; i < keys.size(); i++) {
-                    JsonNode result = JSON.readTree(functions.invoke(FUNCTION, event(bucket, keys.get(i), all, i)))
-                            .at("/results/0");
-                    if (!result.path("resultCode").asText().equals("Succeeded")) {
-                        failed++;
-                        System.err.println("\r" + keys.get(i) + ": " + result.path("resultCode").asText() + " "
-                                + result.path("resultString").asText());
-                    } else if (result.path("resultString").asText().startsWith("current:")) {
-                        current++;
-                    } else {
-                        succeeded++;
-                    }
-                    System.err.print("\r" + bar(i + 1, keys.size()));
-                }
+                Summary summary = reprocessEach(functions, bucket, originals(s3.client(), bucket, owner), all,
+                        (done, total) -> System.err.print("\r" + bar(done, total)),
+                        failure -> System.err.println("\r" + failure));
                 System.err.println();
+                return summary;
             } finally {
                 System.setOut(stdout);
             }
-            return new Summary(keys.size(), succeeded, failed, current);
         } finally {
             System.setProperties(before);
         }
@@ -136,15 +119,57 @@ public final class LocalReprocess {
         });
     }
 
+    /** How far a reprocessing is: after each file, the files done and how many there are. */
+    @FunctionalInterface
+    public interface Progress {
+        void filesDone(int done, int total);
+    }
+
+    /**
+     * The running stack's reprocessing ({@code POST /_local/reprocess}): ReprocessFunction as that stack configured it,
+     * over its bucket's originals, each write notifying the stack's own publisher at once (a {@code file.ready} per file
+     * made again, as in AWS).
+     */
+    public static Summary inRunningStack(FunctionHost functions, S3Client s3, String bucket, boolean all, Optional<String> owner,
+            Progress progress, java.util.function.Consumer<String> failures) {
+        return reprocessEach(functions, bucket, originals(s3, bucket, owner), all, progress, failures);
+    }
+
+    /** Each original as one task of a Batch Operations invocation; a task that does not succeed is told to {@code failures}. */
+    static Summary reprocessEach(FunctionHost functions, String bucket, List<String> keys, boolean all, Progress progress,
+            java.util.function.Consumer<String> failures) {
+        int succeeded = 0;
+        int failed = 0;
+        int current = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            JsonNode result;
+            try {
+                result = JSON.readTree(functions.invoke(FUNCTION, event(bucket, keys.get(i), all, i))).at("/results/0");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (!result.path("resultCode").asText().equals("Succeeded")) {
+                failed++;
+                failures.accept(keys.get(i) + ": " + result.path("resultCode").asText() + " " + result.path("resultString").asText());
+            } else if (result.path("resultString").asText().startsWith("current:")) {
+                current++;
+            } else {
+                succeeded++;
+            }
+            progress.filesDone(i + 1, keys.size());
+        }
+        return new Summary(keys.size(), succeeded, failed, current);
+    }
+
     /** {@code [#####-----] 5/10}: one line, redrawn in place. */
-    static String bar(int done, int total) {
+    public static String bar(int done, int total) {
         int width = 30;
         int filled = total == 0 ? width : done * width / total;
         return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + done + "/" + total;
     }
 
     /** One task, shaped as S3 Batch Operations invokes the function (schema 2.0). */
-    static byte[] event(String bucket, String key, boolean force, int index) throws Exception {
+    static byte[] event(String bucket, String key, boolean force, int index) throws java.io.IOException {
         ObjectNode event = JSON.createObjectNode();
         event.put("invocationSchemaVersion", "2.0");
         event.put("invocationId", "local-reprocess");
@@ -159,14 +184,9 @@ public final class LocalReprocess {
         return JSON.writeValueAsBytes(event);
     }
 
-    private static List<String> originals(LocalS3Server server, String bucket, Optional<String> owner) {
-        try (S3Client s3 = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true)
-                .region(Region.of(SamTemplate.LOCAL_REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3Server.ACCESS_KEY,
-                        LocalS3Server.SECRET_KEY))).build()) {
-            String prefix = "originals/" + owner.map(value -> value + "/").orElse("");
-            return s3.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix)).contents().stream()
-                    .map(S3Object::key).sorted().toList();
-        }
+    private static List<String> originals(S3Client s3, String bucket, Optional<String> owner) {
+        String prefix = "originals/" + owner.map(value -> value + "/").orElse("");
+        return s3.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key).sorted().toList();
     }
 }

@@ -136,7 +136,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             LocalStack stack = startHolding(options, retryDelay);
             stack.dataDirectory = dataDirectory;
-            dataDirectory.describe("a running local stack (API on http://127.0.0.1:" + stack.api.port() + "/)");
+            dataDirectory.describe(DataDirectoryLock.runningStack(stack.api.port()));
             return stack;
         } catch (Exception | Error e) {
             dataDirectory.close();
@@ -259,6 +259,8 @@ public final class LocalStack implements AutoCloseable {
         // S3 Lifecycle on a simulated clock, on demand: expired objects leave through the store, as deletes by S3.
         LocalLifecycle lifecycle = LocalLifecycle.from(template, name -> everyObject(s3, name), s3.objectTags(),
                 notifyingStore.get(0)::expireByLifecycle);
+        api.reprocessWith((all, owner, lines) -> LocalReprocess.inRunningStack(functions, s3.client(), bucket, all, owner,
+                (done, total) -> lines.accept("progress " + done + "/" + total), failure -> lines.accept("failed " + failure)).line());
         api.lifecycleWith((at, after) -> lifecycle.run(LocalLifecycle.instant(at, after, Instant.now())).json());
         LocalSqsQueue resizerQueue = queues.get(RESIZER_QUEUE);
         if (resizerQueue != null) {

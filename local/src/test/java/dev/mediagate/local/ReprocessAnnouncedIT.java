@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar as a user runs it: files uploaded to the stack and announced {@code file.ready}; the stack stopped;
- * {@code reprocess --stale} with one more variant; the stack started again with that configuration announces each
- * reprocessed file once more, with the new variant ({@code reprocess} keeps S3's notifications of its writes for the
- * stack's next start); a second {@code --stale} makes and announces nothing; and {@code reprocess} is refused while
- * the stack runs on the same data directory.
+ * The packaged jar as a user runs it: files uploaded to the stack and announced {@code file.ready}; {@code reprocess
+ * --all} beside the running stack is done by that stack, each file announced again at once (and another configuration
+ * is refused: the stack runs with its own); the stack stopped; {@code reprocess --stale} with one more variant; the
+ * stack started again with that configuration announces each reprocessed file once more, with the new variant
+ * ({@code reprocess} keeps S3's notifications of its writes for the stack's next start); a second {@code --stale}
+ * makes and announces nothing.
  */
 class ReprocessAnnouncedIT {
 
@@ -58,10 +59,18 @@ class ReprocessAnnouncedIT {
             for (String fileId : fileIds) {
                 await(() -> ready(receiver, fileId).size() == 1, fileId + "'s first file.ready");
             }
-            Command refused = reprocess(data, "--stale");
-            assertThat(refused.exitCode()).as("reprocess beside the running stack: " + refused.output()).isEqualTo(2);
-            assertThat(refused.output()).contains(data + " is in use by a running local stack (API on http://127.0.0.1:" + apiPort)
-                    .contains("stop it first");
+            Command refused = reprocess(data, "--stale", "--parameter-overrides", ONE_MORE_VARIANT);
+            assertThat(refused.exitCode()).as("another configuration beside the running stack: " + refused.output()).isEqualTo(2);
+            assertThat(refused.output()).contains("API on http://127.0.0.1:" + apiPort)
+                    .contains("it reprocesses with the configuration it started with");
+
+            Command byTheStack = reprocess(data, "--all");
+
+            assertThat(byTheStack.exitCode()).as(byTheStack.output()).isZero();
+            assertThat(byTheStack.lastLine()).isEqualTo("reprocess: 3 files, 3 succeeded, 0 failed, 0 already current");
+            for (String fileId : fileIds) {
+                await(() -> ready(receiver, fileId).size() == 2, fileId + "'s file.ready from the running stack's reprocessing");
+            }
         } finally {
             stop(stack);
         }
@@ -69,12 +78,12 @@ class ReprocessAnnouncedIT {
         Command reprocessed = reprocess(data, "--stale", "--parameter-overrides", ONE_MORE_VARIANT);
         assertThat(reprocessed.exitCode()).as(reprocessed.output()).isZero();
         assertThat(reprocessed.lastLine()).isEqualTo("reprocess: 3 files, 3 succeeded, 0 failed, 0 already current");
-        assertThat(ready(receiver, fileIds.get(0))).as("nothing announced while the stack is stopped").hasSize(1);
+        assertThat(ready(receiver, fileIds.get(0))).as("nothing announced while the stack is stopped").hasSize(2);
 
         stack = jar.start(changed);
         try {
             for (String fileId : fileIds) {
-                await(() -> ready(receiver, fileId).size() == 2, fileId + "'s file.ready after the reprocessing");
+                await(() -> ready(receiver, fileId).size() == 3, fileId + "'s file.ready after the reprocessing");
                 JsonNode latest = ready(receiver, fileId).values().stream().filter(event -> event.at("/data/variants").has("tiny"))
                         .findFirst().orElseThrow(() -> new AssertionError(fileId + ": no file.ready names the new variant"));
                 assertThat(latest.at("/data/status").asText()).isEqualTo("ready");

@@ -73,6 +73,20 @@ public final class ApiGateway implements AutoCloseable {
     }
 
     /** What {@code POST /_local/lifecycle?at=…|after=…} runs: S3 Lifecycle at that simulated time; its JSON report. */
+    /**
+     * {@code POST /_local/reprocess}: {@code run} gets all-or-stale, the owner, and where to send each progress line;
+     * it returns the summary line.
+     */
+    public void reprocessWith(ReprocessRun run) {
+        devRoutes.reprocessWith(run::run);
+    }
+
+    /** The running stack's reprocessing, as {@code POST /_local/reprocess} calls it. */
+    @FunctionalInterface
+    public interface ReprocessRun {
+        String run(boolean all, java.util.Optional<String> owner, java.util.function.Consumer<String> lines);
+    }
+
     public void lifecycleWith(java.util.function.BiFunction<String, String, String> run) {
         devRoutes.lifecycleWith(run);
     }

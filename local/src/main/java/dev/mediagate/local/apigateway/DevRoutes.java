@@ -29,6 +29,13 @@ final class DevRoutes {
     private Supplier<String> repairSweep;
     private Supplier<String> redrive;
     private java.util.function.BiFunction<String, String, String> lifecycle;
+    private Reprocessing reprocessing;
+
+    /** The running stack's reprocessing: {@code all} or stale files, of one owner or all; progress and failures as lines. */
+    @FunctionalInterface
+    interface Reprocessing {
+        String run(boolean all, java.util.Optional<String> owner, java.util.function.Consumer<String> lines);
+    }
 
     void start(DevTokens devTokens, Map<String, Object> localConfig, Supplier<List<JsonNode>> recentEvents) {
         this.tokens = devTokens;
@@ -42,6 +49,10 @@ final class DevRoutes {
 
     void redriveWith(Supplier<String> redrive) {
         this.redrive = redrive;
+    }
+
+    void reprocessWith(Reprocessing run) {
+        this.reprocessing = run;
     }
 
     void lifecycleWith(java.util.function.BiFunction<String, String, String> run) {
@@ -109,6 +120,35 @@ final class DevRoutes {
                 return;
             }
             HttpExchanges.send(exchange, 200, "application/json", report.getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/_local/reprocess") && reprocessing != null) {
+            // `reprocess` beside the running stack: its own ReprocessFunction and bucket, so each file made again is
+            // announced at once. Lines as they come (progress N/T, a failed file), the last one the summary.
+            if (!"POST".equals(method)) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/reprocess?all=false&owner=OWNER reprocesses the stack's files");
+                return;
+            }
+            Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
+            String all = query.getOrDefault("all", "false");
+            String owner = query.get("owner");
+            if (!all.equals("true") && !all.equals("false") || owner != null && !owner.matches("[a-z0-9]{1,64}")) {
+                HttpExchanges.problem(exchange, 400, "Invalid request", "all is true or false; owner, when given, is an owner as GET /me gives it");
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                java.util.function.Consumer<String> lines = line -> {
+                    try {
+                        body.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                        body.flush();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                };
+                lines.accept(reprocessing.run(Boolean.parseBoolean(all), java.util.Optional.ofNullable(owner), lines));
+            }
         } else if (path.equals("/_local/events")) {
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(recentEvents.get()));

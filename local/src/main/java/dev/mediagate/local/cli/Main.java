@@ -71,10 +71,55 @@ public final class Main {
     /** {@code reprocess [--stale | --all] [--owner OWNER] [options]}: 0 when every file succeeded or was current. */
     public static int reprocess(List<String> args) throws Exception {
         CommandLine.Reprocess reprocess = CommandLine.reprocess(args);
+        java.util.Optional<java.net.URI> running = dev.mediagate.local.DataDirectoryLock.runningStackApi(reprocess.options().dataDir());
+        if (running.isPresent()) {
+            return reprocessOnTheRunningStack(running.get(), reprocess);
+        }
         dev.mediagate.local.LocalReprocess.Summary summary = dev.mediagate.local.LocalReprocess.run(reprocess.all(),
                 reprocess.owner(), reprocess.options());
         System.out.println(summary.line());
         return summary.failed() == 0 ? 0 : 1;
+    }
+
+    /**
+     * {@code reprocess} while a stack runs on the data directory: that stack does it ({@code POST /_local/reprocess}),
+     * with its own configuration and publisher, so each file made again is announced at once. Options that would
+     * configure the reprocessing differently are refused: the stack runs with what it started with.
+     */
+    static int reprocessOnTheRunningStack(java.net.URI api, CommandLine.Reprocess reprocess) throws Exception {
+        if (!reprocess.options().parameterOverrides().isEmpty()) {
+            throw new IllegalArgumentException("a local stack is running on " + reprocess.options().dataDir() + " (API on " + api
+                    + "): it reprocesses with the configuration it started with; restart it with these --parameter-overrides,"
+                    + " or stop it and run reprocess with them");
+        }
+        String query = "all=" + reprocess.all() + reprocess.owner().map(owner -> "&owner=" + owner).orElse("");
+        var request = java.net.http.HttpRequest.newBuilder(api.resolve("/_local/reprocess?" + query))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        System.err.println("a local stack is running on " + reprocess.options().dataDir() + ": it reprocesses (" + api + ")");
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = client.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                System.err.println("the stack did not reprocess: HTTP " + response.statusCode() + " "
+                        + String.join(" ", response.body().toList()));
+                return 1;
+            }
+            String last = "";
+            for (String line : (Iterable<String>) response.body()::iterator) {
+                if (line.startsWith("progress ")) {
+                    String[] counts = line.substring("progress ".length()).split("/");
+                    System.err.print("\r" + dev.mediagate.local.LocalReprocess.bar(Integer.parseInt(counts[0]), Integer.parseInt(counts[1])));
+                } else if (line.startsWith("failed ")) {
+                    System.err.println("\r" + line.substring("failed ".length()));
+                } else {
+                    last = line;
+                }
+            }
+            System.err.println();
+            System.out.println(last);
+            java.util.regex.Matcher failed = java.util.regex.Pattern.compile(", (\\d+) failed,").matcher(last);
+            return failed.find() && failed.group(1).equals("0") ? 0 : 1;
+        }
     }
 
     /**
