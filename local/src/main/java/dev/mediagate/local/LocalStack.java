@@ -213,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
         }
         // MalwareScanning=guardduty: GuardDuty's stand-in scans new originals, tags them and sends its verdict to the
         // queues of the template's scan-result rules (the resizer's, which S3 then no longer notifies).
-        ObjectTags objectTags = new ObjectTags(options.dataDir().resolve("s3-tags"));
+        ObjectTags objectTags = LocalS3Server.objectTagsOf(options.dataDir().resolve("s3"));
         Optional<LocalMalwareProtection> malwareProtection = LocalMalwareProtection.from(template,
                 LocalMalwareProtection.Settings.fromSystemProperties(), options.dataDir(), objectTags);
         for (String queueId : malwareProtection.map(LocalMalwareProtection::targetQueues).orElse(List.of())) {

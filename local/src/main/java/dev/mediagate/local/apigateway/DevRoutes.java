@@ -90,25 +90,19 @@ final class DevRoutes {
             HttpExchanges.send(exchange, 200, "application/json", JSON.writeValueAsBytes(config));
         } else if (path.equals("/_local/repair") && repairSweep != null) {
             // The repair sweep now, instead of at its next scheduled run: what the function returned.
-            if (!"POST".equals(method)) {
-                exchange.getResponseHeaders().set("Allow", "POST");
-                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/repair runs the repair sweep");
+            if (!postOnly(exchange, method, "POST /_local/repair runs the repair sweep")) {
                 return;
             }
             HttpExchanges.send(exchange, 200, "application/json", repairSweep.get().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/_local/redrive") && redrive != null) {
             // The resizer's failure queue back on its queue, as StartMessageMoveTask without a destination.
-            if (!"POST".equals(method)) {
-                exchange.getResponseHeaders().set("Allow", "POST");
-                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/redrive redrives the resizer's failure queue");
+            if (!postOnly(exchange, method, "POST /_local/redrive redrives the resizer's failure queue")) {
                 return;
             }
             HttpExchanges.send(exchange, 200, "application/json", redrive.get().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/_local/lifecycle") && lifecycle != null) {
             // S3 Lifecycle on a simulated clock: what the buckets' rules would have expired by ?at=INSTANT or ?after=9d.
-            if (!"POST".equals(method)) {
-                exchange.getResponseHeaders().set("Allow", "POST");
-                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/lifecycle?at=2026-12-20T00:00:00Z (or ?after=9d) runs the lifecycle");
+            if (!postOnly(exchange, method, "POST /_local/lifecycle?at=2026-12-20T00:00:00Z (or ?after=9d) runs the lifecycle")) {
                 return;
             }
             Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
@@ -123,9 +117,7 @@ final class DevRoutes {
         } else if (path.equals("/_local/reprocess") && reprocessing != null) {
             // `reprocess` beside the running stack: its own ReprocessFunction and bucket, so each file made again is
             // announced at once. Lines as they come (progress N/T, a failed file), the last one the summary.
-            if (!"POST".equals(method)) {
-                exchange.getResponseHeaders().set("Allow", "POST");
-                HttpExchanges.problem(exchange, 405, "Method not allowed", "POST /_local/reprocess?all=false&owner=OWNER reprocesses the stack's files");
+            if (!postOnly(exchange, method, "POST /_local/reprocess?all=false&owner=OWNER reprocesses the stack's files")) {
                 return;
             }
             Map<String, String> query = HttpExchanges.query(exchange.getRequestURI().getRawQuery());
@@ -155,6 +147,16 @@ final class DevRoutes {
         } else {
             HttpExchanges.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The {@code /_local} commands change the stack: any other method is {@code 405} with {@code usage}. */
+    private static boolean postOnly(HttpExchange exchange, String method, String usage) throws IOException {
+        if ("POST".equals(method)) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "POST");
+        HttpExchanges.problem(exchange, 405, "Method not allowed", usage);
+        return false;
     }
 
     private static void devFile(HttpExchange exchange, String path) throws IOException {

@@ -37,7 +37,7 @@ public final class LocalS3Server implements AutoCloseable {
     public LocalS3Server(Path storage, int port, List<String> allowedOrigins, java.util.function.UnaryOperator<BlobStore> wrap)
             throws Exception {
         Files.createDirectories(storage);
-        tags = new ObjectTags(storage.resolveSibling(storage.getFileName() + "-tags"));
+        tags = objectTagsOf(storage);
         BlobStore store = wrap.apply(new TaggingBlobStore(new FilesystemNio2BlobStore(storage.toString()), tags));
         proxy = S3Proxy.builder()
                 .blobStore(store)
@@ -81,6 +81,14 @@ public final class LocalS3Server implements AutoCloseable {
             throw new IllegalStateException("cannot put object tagging in front of this S3Proxy's handler (has its Jetty server moved?): "
                     + e, e);
         }
+    }
+
+    /**
+     * The tags of the objects stored under {@code storage}, beside it ({@code DIR/s3-tags} for {@code DIR/s3}): for the
+     * stand-ins that start before the S3 server (GuardDuty's) and read or write the same tags.
+     */
+    public static ObjectTags objectTagsOf(Path storage) {
+        return new ObjectTags(storage.resolveSibling(storage.getFileName() + "-tags"));
     }
 
     /** The objects' tags, as the local S3 keeps them. */
